@@ -1,0 +1,117 @@
+// The engine's error catalogue: every error the engine can raise, with a stable code,
+// the exit-code class it belongs to (ENGINE §3: 1 usage/parse/resolution, 2 type or
+// policy, 3 execution) and the fix to suggest. Tests assert on codes; users grep for them.
+// Nothing else in the engine invents a code: add it here first.
+
+export const catalogue = {
+  // 1: usage, parse and resolution errors
+  NOE_USAGE: { exit: 1, hint: 'run the command with --help to see its arguments' },
+  NOE_FILE_READ: { exit: 1, hint: 'check that the path exists and is readable' },
+  NOE_JSON_SYNTAX: { exit: 1, hint: 'fix the JSON syntax at the given line:column' },
+  NOE_GRAPH_INVALID: { exit: 1, hint: 'fix the node at the given pointer (see ENGINE.md §2 for each op)' },
+  NOE_UNKNOWN_OP: {
+    exit: 1,
+    hint: 'use one of Stage, Const, Sequential, Parallel, Branch, Fanout, Merge, Retry, Let, Map, RemoteStage',
+  },
+  NOE_UNKNOWN_KEY: { exit: 1, hint: 'remove the key or fix its spelling ("$comment" is allowed anywhere)' },
+  NOE_SCHEMA_INVALID: { exit: 1, hint: 'fix the JSON Schema (draft 2020-12) at the given pointer' },
+  NOE_STAGE_NOT_FOUND: { exit: 1, hint: 'check the name, or load the library that defines it with --stages' },
+  NOE_STAGE_AMBIGUOUS: { exit: 1, hint: 'use a longer id prefix or the stage name' },
+  NOE_PIN_MISMATCH: { exit: 1, hint: 'the pinned stage changed: review the change, then update the pin' },
+  NOE_STAGE_INVALID: { exit: 1, hint: 'fix the stage definition as the message says' },
+  NOE_STAGE_DUPLICATE: { exit: 1, hint: 'give each stage a unique name within the registry' },
+  NOE_CONFIG_INVALID: { exit: 1, hint: 'fix noether.config.json (see ENGINE.md §6)' },
+  NOE_MODULE_LOAD: {
+    exit: 1,
+    hint: 'check the module path and that it exports stages made with defineStage',
+  },
+  // 2: type and policy errors
+  NOE_TYPE_MISMATCH: {
+    exit: 2,
+    hint: 'make the upstream output fit the downstream input, or adapt it with a stage',
+  },
+  NOE_TYPE_UNKNOWN: {
+    exit: 2,
+    hint: 'the checker could not decide this edge; simplify the schemas or drop --strict',
+  },
+  NOE_CONFIG_TYPE: { exit: 2, hint: 'make the config values fit the stage input schema' },
+  NOE_BRANCH_PREDICATE: { exit: 2, hint: 'the predicate must output a boolean' },
+  NOE_EFFECT_DENIED: {
+    exit: 2,
+    hint: 'allow the effect with --allow-effects, or remove the stage that has it',
+  },
+  // 3: execution failures
+  NOE_INTERNAL: { exit: 3, hint: 'this is a bug in noether-ts; please report it with the command you ran' },
+} as const satisfies Record<string, { exit: 1 | 2 | 3; hint: string }>;
+
+export type ErrorCode = keyof typeof catalogue;
+export type ExitCode = 0 | 1 | 2 | 3;
+
+/** Where a diagnostic points: a file, a JSON pointer inside it, and a position when known. */
+export interface Place {
+  file?: string;
+  pointer?: string;
+  line?: number;
+  column?: number;
+}
+
+/** One finding of a check: errors stop the command, warnings are reported. */
+export interface Diagnostic extends Place {
+  code: ErrorCode;
+  severity: 'error' | 'warning';
+  message: string;
+  hint: string;
+  /** A JSON value the upstream may produce that the downstream rejects. */
+  witness?: { value: unknown };
+  details?: Record<string, unknown>;
+}
+
+export function exitCodeOf(code: ErrorCode): ExitCode {
+  return catalogue[code].exit;
+}
+
+export function diagnostic(
+  code: ErrorCode,
+  message: string,
+  place: Place = {},
+  extra: Pick<Diagnostic, 'witness' | 'details'> & { severity?: Diagnostic['severity'] } = {},
+): Diagnostic {
+  const { severity = 'error', ...rest } = extra;
+  return { code, severity, message, hint: catalogue[code].hint, ...place, ...rest };
+}
+
+/** The one error class the engine throws: a code from the catalogue, a place, and details. */
+export class NoetherError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: ExitCode;
+  readonly place: Place;
+  readonly details: Record<string, unknown> | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: {
+      place?: Place;
+      details?: Record<string, unknown>;
+      cause?: unknown;
+      diagnostics?: Diagnostic[];
+    } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'NoetherError';
+    this.code = code;
+    this.exitCode = exitCodeOf(code);
+    this.place = options.place ?? {};
+    this.details = options.details;
+    this.diagnostics = options.diagnostics ?? [diagnostic(code, message, this.place)];
+  }
+
+  get hint(): string {
+    return catalogue[this.code].hint;
+  }
+}
+
+export function isNoetherError(value: unknown): value is NoetherError {
+  return value instanceof NoetherError;
+}

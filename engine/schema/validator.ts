@@ -1,0 +1,59 @@
+// The one ajv instance and its validator cache. Validators are compiled once per schema
+// (by object identity, then by canonical JSON) and reused: hot paths do lookups only.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import * as ajvFormats from 'ajv-formats';
+import { canonicalJson } from '../json/jcs.js';
+import type { JsonSchema } from './types.js';
+
+// ajv-formats is CommonJS: under NodeNext its plugin function is the module's default export.
+const addFormats = ajvFormats.default as unknown as (ajv: Ajv2020) => Ajv2020;
+
+const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true, allowUnionTypes: true });
+addFormats(ajv);
+
+const byIdentity = new WeakMap<object, ValidateFunction>();
+const byText = new Map<string, ValidateFunction>();
+
+/** Compiles (or finds) the validator of a schema; throws ajv's error when the schema is invalid. */
+export function compileSchema(schema: JsonSchema): ValidateFunction {
+  if (typeof schema === 'object') {
+    const hit = byIdentity.get(schema);
+    if (hit) return hit;
+  }
+  const text = canonicalJson(schema);
+  let validate = byText.get(text);
+  if (!validate) {
+    validate = ajv.compile(typeof schema === 'object' ? structuredClone(schema) : schema);
+    byText.set(text, validate);
+  }
+  if (typeof schema === 'object') byIdentity.set(schema, validate);
+  return validate;
+}
+
+export interface SchemaViolation {
+  /** JSON pointer inside the value. */
+  valuePointer: string;
+  /** JSON pointer of the schema rule broken. */
+  schemaPointer: string;
+  keyword: string;
+  message: string;
+}
+
+export function validateValue(schema: JsonSchema, value: unknown): SchemaViolation[] {
+  const validate = compileSchema(schema);
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map(toViolation);
+}
+
+export function isValid(schema: JsonSchema, value: unknown): boolean {
+  return compileSchema(schema)(value);
+}
+
+function toViolation(error: ErrorObject): SchemaViolation {
+  return {
+    valuePointer: error.instancePath,
+    schemaPointer: error.schemaPath.replace(/^#/, ''),
+    keyword: error.keyword,
+    message: error.message ?? error.keyword,
+  };
+}
