@@ -8,7 +8,15 @@ import type { JsonSchema } from './types.js';
 // ajv-formats is CommonJS: under NodeNext its plugin function is the module's default export.
 const addFormats = ajvFormats.default as unknown as (ajv: Ajv2020) => Ajv2020;
 
-const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true, allowUnionTypes: true });
+// logger: false — an unknown format is ignored by validation (ajv's default) without console noise;
+// the subschema checker says `unknown` for formats it cannot decide.
+const ajv = new Ajv2020({
+  logger: false,
+  strict: false,
+  allErrors: false,
+  validateFormats: true,
+  allowUnionTypes: true,
+});
 addFormats(ajv);
 
 const byIdentity = new WeakMap<object, ValidateFunction>();

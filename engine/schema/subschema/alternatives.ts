@@ -1,0 +1,338 @@
+// The upstream side of a comparison, read kind by kind: for each kind of JSON value, the
+// schema becomes a list of alternatives (a union), each a conjunction of one kind's
+// keywords (a facet), possibly a finite set of values, and negated schemas still to be
+// honoured. `allOf` and `$ref` intersect, `anyOf` and `oneOf` unite (oneOf loses its
+// exclusivity: an over-approximation, which is safe upstream), `not` subtracts what it
+// can. The reading may only ever admit more values than the schema does (then `approx`
+// is set), never fewer: dropping an alternative requires proof that it is empty.
+import { isSchemaObject } from '../types.js';
+import { GiveUp, type Context } from './context.js';
+import { deepEqual } from './finite.js';
+import {
+  ANY_ARRAY,
+  intersectArrays,
+  isEmptyArray,
+  isTopArray,
+  mayAdmitArray,
+  readArray,
+  type ArrayFacet,
+} from './arrays.js';
+import { isSchema, schemaList, undecidedKeyword } from './keywords.js';
+import { kindOf, readType, type Kind } from './kinds.js';
+import { childLoc, locKey, resolveRef, type Loc } from './loc.js';
+import {
+  admitsNumber,
+  ANY_NUMBER,
+  intersectNumbers,
+  isEmptyNumber,
+  isTopNumber,
+  readNumber,
+  type NumberFacet,
+} from './numbers.js';
+import {
+  ANY_OBJECT,
+  intersectObjects,
+  isEmptyObject,
+  isTopObject,
+  mayAdmitObject,
+  readObject,
+  type ObjectFacet,
+} from './objects.js';
+import {
+  admitsString,
+  ANY_STRING,
+  intersectStrings,
+  isEmptyString,
+  isTopString,
+  readString,
+  type StringFacet,
+} from './strings.js';
+
+export type Facet =
+  | { readonly kind: 'null' }
+  | { readonly kind: 'boolean' }
+  | NumberFacet
+  | StringFacet
+  | ArrayFacet
+  | ObjectFacet;
+
+export interface Alt {
+  readonly facet: Facet;
+  /** When set, the alternative admits at most these values. */
+  readonly values: readonly unknown[] | undefined;
+  /** Schemas the values must not match (from `not`), not yet taken into account. */
+  readonly nots: readonly Loc[];
+  /** Some keyword was not read: the alternative may admit more values than the schema. */
+  readonly approx: boolean;
+}
+
+/** Alternatives beyond which a reading gives up (anyOf inside allOf multiplies them). */
+const MAX_ALTERNATIVES = 64;
+
+export function topFacet(kind: Kind): Facet {
+  switch (kind) {
+    case 'null':
+    case 'boolean':
+      return { kind };
+    case 'number':
+      return ANY_NUMBER;
+    case 'string':
+      return ANY_STRING;
+    case 'array':
+      return ANY_ARRAY;
+    case 'object':
+      return ANY_OBJECT;
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
+
+function topAlt(kind: Kind): Alt {
+  return { facet: topFacet(kind), values: undefined, nots: [], approx: false };
+}
+
+function isTopFacet(f: Facet): boolean {
+  switch (f.kind) {
+    case 'null':
+    case 'boolean':
+      return true;
+    case 'number':
+      return isTopNumber(f);
+    case 'string':
+      return isTopString(f);
+    case 'array':
+      return isTopArray(f);
+    case 'object':
+      return isTopObject(f);
+    default: {
+      const never: never = f;
+      return never;
+    }
+  }
+}
+
+/** Admits every value of its kind, for certain. */
+function isExactTop(alt: Alt): boolean {
+  return !alt.approx && alt.values === undefined && alt.nots.length === 0 && isTopFacet(alt.facet);
+}
+
+function isEmptyFacet(f: Facet): boolean {
+  switch (f.kind) {
+    case 'null':
+    case 'boolean':
+      return false;
+    case 'number':
+      return isEmptyNumber(f);
+    case 'string':
+      return isEmptyString(f);
+    case 'array':
+      return isEmptyArray(f);
+    case 'object':
+      return isEmptyObject(f);
+    default: {
+      const never: never = f;
+      return never;
+    }
+  }
+}
+
+/** False only when ajv certainly rejects `value` (of the facet's kind) for this facet. */
+export function mayAdmit(f: Facet, value: unknown): boolean {
+  switch (f.kind) {
+    case 'null':
+    case 'boolean':
+      return true;
+    case 'number':
+      return typeof value === 'number' && admitsNumber(f, value);
+    case 'string':
+      return typeof value === 'string' && admitsString(f, value);
+    case 'array':
+      return Array.isArray(value) && mayAdmitArray(f, value);
+    case 'object':
+      return isSchemaObject(value) && mayAdmitObject(f, value);
+    default: {
+      const never: never = f;
+      return never;
+    }
+  }
+}
+
+function intersectFacets(a: Facet, b: Facet): Facet {
+  switch (a.kind) {
+    case 'null':
+    case 'boolean':
+      return a;
+    case 'number':
+      return b.kind === 'number' ? intersectNumbers(a, b) : a;
+    case 'string':
+      return b.kind === 'string' ? intersectStrings(a, b) : a;
+    case 'array':
+      return b.kind === 'array' ? intersectArrays(a, b) : a;
+    case 'object':
+      return b.kind === 'object' ? intersectObjects(a, b) : a;
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+/** The intersection of two alternatives of one kind, or undefined when it is surely empty. */
+export function intersectAlt(a: Alt, b: Alt): Alt | undefined {
+  const facet = intersectFacets(a.facet, b.facet);
+  if (isEmptyFacet(facet)) return undefined;
+  let values =
+    a.values === undefined
+      ? b.values
+      : b.values === undefined
+        ? a.values
+        : a.values.filter((v) => b.values?.some((w) => deepEqual(v, w)));
+  if (values !== undefined) {
+    values = values.filter((v) => mayAdmit(facet, v));
+    if (values.length === 0) return undefined;
+  }
+  return { facet, values, nots: [...a.nots, ...b.nots], approx: a.approx || b.approx };
+}
+
+function intersectAll(as: readonly Alt[], bs: readonly Alt[]): Alt[] {
+  if (as.length * bs.length > MAX_ALTERNATIVES)
+    throw new GiveUp('the schemas combine too many alternatives to compare');
+  const out: Alt[] = [];
+  for (const a of as) {
+    for (const b of bs) {
+      const both = intersectAlt(a, b);
+      if (both !== undefined) out.push(both);
+    }
+  }
+  return out;
+}
+
+export type Reading = { readonly alt: Alt } | { readonly none: 'type' | 'values' };
+
+/** The alternative one schema object's own keywords describe for `kind` (no combinators, no refs). */
+export function readAlt(loc: Loc, kind: Kind): Reading {
+  const s = loc.schema;
+  if (typeof s === 'boolean') return s ? { alt: topAlt(kind) } : { none: 'type' };
+  const type = readType(s);
+  let approx = type?.malformed ?? false;
+  if (type !== undefined && !type.kinds.has(kind)) return { none: 'type' };
+  let values: unknown[] | undefined;
+  if (s.const !== undefined) {
+    if (kindOf(s.const) !== kind) return { none: 'values' };
+    values = [s.const];
+  }
+  if (s.enum !== undefined) {
+    if (!Array.isArray(s.enum)) approx = true;
+    else {
+      const listed = s.enum.filter((v) => kindOf(v) === kind);
+      values = values === undefined ? listed : values.filter((v) => listed.some((w) => deepEqual(v, w)));
+      if (values.length === 0) return { none: 'values' };
+    }
+  }
+  let facet: Facet;
+  switch (kind) {
+    case 'null':
+    case 'boolean':
+      facet = { kind };
+      break;
+    case 'number': {
+      const read = readNumber(s, type?.integerOnly ?? false);
+      [facet, approx] = [read.facet, approx || read.approx];
+      break;
+    }
+    case 'string': {
+      const read = readString(s);
+      [facet, approx] = [read.facet, approx || read.approx];
+      break;
+    }
+    case 'array': {
+      const read = readArray(loc, s);
+      [facet, approx] = [read.facet, approx || read.approx];
+      break;
+    }
+    case 'object': {
+      const read = readObject(loc, s);
+      [facet, approx] = [read.facet, approx || read.approx];
+      break;
+    }
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+  if (values !== undefined) {
+    values = values.filter((v) => mayAdmit(facet, v));
+    if (values.length === 0) return { none: 'values' };
+  }
+  return { alt: { facet, values, nots: [], approx } };
+}
+
+/** The alternatives of a conjunction of located schemas, for one kind. */
+export function expand(conj: readonly Loc[], kind: Kind, ctx: Context): Alt[] {
+  let alts: Alt[] = [topAlt(kind)];
+  for (const loc of conj) {
+    alts = intersectAll(alts, expandOne(loc, kind, ctx, new Set()));
+    if (alts.length === 0) break;
+  }
+  return alts;
+}
+
+/** `trail` holds the refs followed without reaching a value: meeting one again is a cycle. */
+function expandOne(loc: Loc, kind: Kind, ctx: Context, trail: Set<string>): Alt[] {
+  ctx.tick();
+  const s = loc.schema;
+  const read = readAlt(loc, kind);
+  if ('none' in read) return [];
+  if (typeof s === 'boolean') return [read.alt];
+  let alts: Alt[] = [read.alt];
+  let approx = undecidedKeyword(s) !== undefined;
+  if (typeof s.$ref === 'string') {
+    const target = resolveRef(loc, s.$ref);
+    const key = locKey(target);
+    if (trail.has(key)) {
+      throw new GiveUp(
+        `$ref "${s.$ref}" at ${loc.ptr || '/'} is part of a cycle that never reaches a value`,
+        true,
+      );
+    }
+    trail.add(key);
+    try {
+      alts = intersectAll(alts, expandOne(target, kind, ctx, trail));
+    } finally {
+      trail.delete(key);
+    }
+  } else if (s.$ref !== undefined) approx = true;
+  for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
+    if (s[keyword] === undefined || alts.length === 0) continue;
+    const members = schemaList(s[keyword]);
+    if (members === undefined) {
+      approx = true;
+      continue;
+    }
+    const branches = members.map((m, i) => expandOne(childLoc(loc, m, keyword, i), kind, ctx, trail));
+    if (keyword === 'allOf') {
+      for (const branch of branches) alts = intersectAll(alts, branch);
+    } else {
+      let union = branches.flat();
+      if (keyword === 'oneOf' && branches.filter((b) => b.length > 0).length > 1) {
+        union = union.map((a) => (a.approx ? a : { ...a, approx: true }));
+      }
+      alts = intersectAll(alts, union);
+    }
+  }
+  if (s.not !== undefined && alts.length > 0) {
+    if (isSchema(s.not)) alts = subtract(alts, childLoc(loc, s.not, 'not'), kind, ctx, trail);
+    else approx = true;
+  }
+  return approx ? alts.map((a) => (a.approx ? a : { ...a, approx: true })) : alts;
+}
+
+/** `alts` minus the values of `negated`: whole kinds drop out, the rest is remembered. */
+function subtract(alts: Alt[], negated: Loc, kind: Kind, ctx: Context, trail: Set<string>): Alt[] {
+  const removed = expandOne(negated, kind, ctx, trail);
+  if (removed.length === 0) return alts;
+  if (removed.some(isExactTop)) return [];
+  return alts.map((a) => ({ ...a, nots: [...a.nots, negated] }));
+}

@@ -1,0 +1,212 @@
+// The heart of the checker: does a downstream schema accept every value of an upstream
+// alternative? The upstream side arrives already split by kind (alternatives.ts); the
+// downstream side is walked as written: its own keywords through the facets, `$ref` and
+// `allOf` as "every one must accept", `anyOf` as "some branch accepts it all" (sufficient,
+// not necessary), `oneOf` as that plus disjointness from the other branches, `not` as
+// disjointness. A finite upstream is then decided exactly, value by value, with ajv.
+import { isSchemaObject, type JsonSchemaObject } from '../types.js';
+import { enumerate, decideFinite, deepEqual, member } from './finite.js';
+import { expand, readAlt, type Alt } from './alternatives.js';
+import { arraysCover } from './arrays.js';
+import { GiveUp, type Context } from './context.js';
+import { disjointFrom, overlapSamples } from './disjoint.js';
+import { schemaList, undecidedKeyword } from './keywords.js';
+import { describeKind, describeKinds, KINDS, readType } from './kinds.js';
+import { childLoc, conjKey, locKey, resolveRef, type Loc } from './loc.js';
+import { numbersCover } from './numbers.js';
+import { objectsCover } from './object-cover.js';
+import { Conjunction, no, show, showList, unknown, YES, type Open, type Res } from './result.js';
+import { stringsCover } from './strings.js';
+import { sampleAlt } from './witness.js';
+
+/** Is every value of the conjunction `sub` valid against `sup`? Memoised per call, coinductive. */
+export function compareConj(sub: readonly Loc[], sup: Loc, ctx: Context): Res {
+  if (sup.schema === true) return YES;
+  const only = sub.length === 1 ? sub[0] : undefined;
+  if (only !== undefined && only.schema === sup.schema && only.base === sup.base) return YES;
+  return ctx.compare(`${conjKey(sub)}<${locKey(sup)}`, () => {
+    const c = new Conjunction();
+    for (const kind of KINDS) {
+      for (const alt of expand(sub, kind, ctx)) if (c.add(covers(alt, sup, ctx, new Set()))) return c.result;
+    }
+    return c.result;
+  });
+}
+
+/** `trail`: downstream refs followed at this value without reaching a value (cycle detection). */
+export function covers(alt: Alt, sup: Loc, ctx: Context, trail: Set<string>): Res {
+  ctx.tick();
+  const s = sup.schema;
+  if (s === true) return YES;
+  const res =
+    s === false
+      ? no('downstream accepts no value', () => sampleAlt(alt, ctx, 0))
+      : coversObject(alt, sup, s, ctx, trail);
+  if (res.verdict === 'yes' || res.expects !== undefined) return res;
+  // Upstream values inside one of their own `not`s do not exist: if all of them are, none do.
+  const plain: Alt = { ...alt, nots: [] };
+  if (alt.nots.some((n) => covers(plain, n, ctx, new Set()).verdict === 'yes')) return YES;
+  const values = alt.values ?? enumerate(alt.facet);
+  if (values === undefined) return res;
+  return decideFinite(
+    values.filter((v) => !alt.nots.some((n) => member(v, n) === true)),
+    sup,
+    res,
+  );
+}
+
+function coversObject(alt: Alt, sup: Loc, s: JsonSchemaObject, ctx: Context, trail: Set<string>): Res {
+  const kind = alt.facet.kind;
+  const read = readAlt(sup, kind);
+  const samples = () => sampleAlt(alt, ctx, 0);
+  if ('none' in read) {
+    const type = readType(s);
+    if (read.none === 'type' && type !== undefined) {
+      const expects = describeKinds([...type.kinds], type.integerOnly);
+      return no(
+        `upstream may produce ${describeKind(kind)} where downstream requires ${expects}`,
+        samples,
+        expects,
+      );
+    }
+    const allowed = s.const !== undefined ? [s.const] : Array.isArray(s.enum) ? s.enum : [];
+    const expects = `one of ${showList(allowed)}`;
+    return no(
+      `upstream may produce ${describeKind(kind)} where downstream allows only ${showList(allowed)}`,
+      samples,
+      expects,
+    );
+  }
+  const c = new Conjunction();
+  const undecided = undecidedKeyword(s);
+  if (undecided !== undefined)
+    c.add(unknown(`downstream uses "${undecided}", which the checker does not decide`, samples));
+  if (read.alt.approx) c.add(unknown('downstream has keywords with values the checker cannot read', samples));
+  if (c.add(facetCovers(alt, read.alt, ctx))) return c.result;
+  if (typeof s.$ref === 'string') {
+    const target = resolveRef(sup, s.$ref);
+    const key = locKey(target);
+    if (trail.has(key))
+      throw new GiveUp(
+        `$ref "${s.$ref}" at ${sup.ptr || '/'} is part of a cycle that never reaches a value`,
+        true,
+      );
+    trail.add(key);
+    try {
+      if (c.add(covers(alt, target, ctx, trail))) return c.result;
+    } finally {
+      trail.delete(key);
+    }
+  }
+  for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
+    if (s[keyword] === undefined) continue;
+    const members = schemaList(s[keyword]);
+    if (members === undefined) {
+      c.add(unknown(`downstream's ${keyword} is malformed`));
+      continue;
+    }
+    const locs = members.map((m, i) => childLoc(sup, m, keyword, i));
+    const res =
+      keyword === 'allOf'
+        ? allCover(alt, locs, ctx, trail)
+        : someCovers(alt, locs, keyword === 'oneOf', ctx, trail);
+    if (c.add(res)) return c.result;
+  }
+  if (s.not !== undefined) {
+    if (!isSchemaObject(s.not) && typeof s.not !== 'boolean') c.add(unknown("downstream's not is malformed"));
+    else c.add(notCovers(alt, childLoc(sup, s.not, 'not'), ctx));
+  }
+  return c.result;
+}
+
+function allCover(alt: Alt, locs: readonly Loc[], ctx: Context, trail: Set<string>): Res {
+  const c = new Conjunction();
+  for (const loc of locs) if (c.add(covers(alt, loc, ctx, trail))) break;
+  return c.result;
+}
+
+/** anyOf (and oneOf, which must also not match twice): one branch must accept the whole alternative. */
+function someCovers(
+  alt: Alt,
+  locs: readonly Loc[],
+  exclusive: boolean,
+  ctx: Context,
+  trail: Set<string>,
+): Res {
+  const opens: Open[] = [];
+  for (const [i, loc] of locs.entries()) {
+    const res = covers(alt, loc, ctx, trail);
+    if (res.verdict !== 'yes') {
+      opens.push(res);
+      continue;
+    }
+    if (!exclusive) return YES;
+    const overlapping = locs.find((other, j) => j !== i && !disjointFrom(alt, other, ctx));
+    if (overlapping === undefined) return YES;
+    return unknown("upstream values may match more than one branch of downstream's oneOf", () =>
+      overlapSamples(alt, overlapping, ctx),
+    );
+  }
+  const keyword = exclusive ? 'oneOf' : 'anyOf';
+  const witnesses = () => opens.flatMap((o) => o.witnesses());
+  const relevant = opens.filter((o) => o.expects === undefined);
+  if (relevant.length === 0) {
+    const expects = opens.map((o) => o.expects).join(' or ');
+    return no(
+      `upstream may produce ${describeKind(alt.facet.kind)} where downstream requires ${expects}`,
+      witnesses,
+      expects,
+    );
+  }
+  const [first] = relevant;
+  if (relevant.length === 1 && first !== undefined) return { ...first, verdict: 'unknown', witnesses };
+  return unknown(
+    `no single branch of downstream's ${keyword} accepts everything upstream may produce`,
+    witnesses,
+  );
+}
+
+function notCovers(alt: Alt, negated: Loc, ctx: Context): Res {
+  if (disjointFrom(alt, negated, ctx)) return YES;
+  const reason = `upstream may produce values that downstream excludes with "not"`;
+  return unknown(reason, () => overlapSamples(alt, negated, ctx));
+}
+
+/** One downstream schema object's own keywords against an upstream alternative of the same kind. */
+function facetCovers(alt: Alt, supAlt: Alt, ctx: Context): Res {
+  const allowed = supAlt.values;
+  if (allowed !== undefined) {
+    const values = alt.values ?? enumerate(alt.facet);
+    const outside = (v: unknown) => !allowed.some((w) => deepEqual(v, w));
+    if (values === undefined) {
+      const reason = `upstream may produce ${describeKind(alt.facet.kind)} outside downstream's allowed values ${showList(allowed)}`;
+      return no(reason, () => sampleAlt(alt, ctx, 0).filter(outside));
+    }
+    const extra = values.find(outside);
+    if (extra !== undefined)
+      return no(`upstream may produce ${show(extra)}, which downstream does not allow`, () => [extra]);
+  }
+  const f = alt.facet;
+  const g = supAlt.facet;
+  switch (f.kind) {
+    case 'null':
+    case 'boolean':
+      return YES;
+    case 'number':
+      return g.kind === 'number' ? numbersCover(f, g) : mixedKinds();
+    case 'string':
+      return g.kind === 'string' ? stringsCover(f, g) : mixedKinds();
+    case 'array':
+      return g.kind === 'array' ? arraysCover(f, g, ctx) : mixedKinds();
+    case 'object':
+      return g.kind === 'object' ? objectsCover(f, g, ctx) : mixedKinds();
+    default: {
+      const never: never = f;
+      return never;
+    }
+  }
+}
+
+function mixedKinds(): never {
+  throw new Error('internal: facets of different kinds compared');
+}

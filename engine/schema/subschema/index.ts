@@ -1,0 +1,98 @@
+// isSubschema (ENGINE §4): is every JSON value valid against `sub` (an upstream output)
+// also valid against `sup` (a downstream input)? "yes" is never wrong; "no" always comes
+// with a witness that ajv has confirmed; everything else is "unknown" with a reason.
+// Results are memoised by schema identity (schemas are treated as immutable once
+// checked), and equal schemas answer "yes" before any work. It never throws on a
+// schema, never loops and never compiles an ajv validator on the way to a "yes" unless
+// a finite set must be decided.
+import { normalizeSchema } from '../normalize.js';
+import type { Dialect, JsonSchema } from '../types.js';
+import { Context, GiveUp } from './context.js';
+import { compareConj } from './covers.js';
+import { deepEqual } from './finite.js';
+import { rootLoc } from './loc.js';
+import type { Open } from './result.js';
+import { confirmWitness, upstreamSamples } from './witness.js';
+
+export type Verdict = 'yes' | 'no' | 'unknown';
+
+export interface SubschemaResult {
+  readonly verdict: Verdict;
+  readonly reason?: string;
+  /** JSON pointer inside the value where the schemas part. */
+  readonly path?: string;
+  /** A value valid against `sub` and invalid against `sup`, confirmed with ajv (present only when found). */
+  readonly witness?: unknown;
+}
+
+export interface SubschemaOptions {
+  /** Read both schemas as this dialect (a schema whose `$schema` names draft-04 is always read as draft-04). */
+  dialect?: Dialect;
+}
+
+const YES: SubschemaResult = Object.freeze({ verdict: 'yes' });
+
+const memo = new WeakMap<object, WeakMap<object, Map<string, SubschemaResult>>>();
+const TRUE_KEY = {};
+const FALSE_KEY = {};
+
+function memoKey(schema: JsonSchema): object {
+  return schema === true ? TRUE_KEY : schema === false ? FALSE_KEY : schema;
+}
+
+export function isSubschema(
+  sub: JsonSchema,
+  sup: JsonSchema,
+  options: SubschemaOptions = {},
+): SubschemaResult {
+  if (sub === sup) return YES;
+  const mode = options.dialect ?? 'declared';
+  let bySup = memo.get(memoKey(sub));
+  if (bySup === undefined) {
+    bySup = new WeakMap();
+    memo.set(memoKey(sub), bySup);
+  }
+  let byMode = bySup.get(memoKey(sup));
+  if (byMode === undefined) {
+    byMode = new Map();
+    bySup.set(memoKey(sup), byMode);
+  }
+  let result = byMode.get(mode);
+  if (result === undefined) {
+    result = deepEqual(sub, sup)
+      ? YES
+      : decide(normalizeSchema(sub, options.dialect), normalizeSchema(sup, options.dialect));
+    byMode.set(mode, result);
+  }
+  return result;
+}
+
+function decide(sub: JsonSchema, sup: JsonSchema): SubschemaResult {
+  const ctx = new Context();
+  try {
+    const res = compareConj([rootLoc(sub)], rootLoc(sup), ctx);
+    return res.verdict === 'yes' ? YES : settle(res, sub, sup, ctx);
+  } catch (e) {
+    if (!(e instanceof GiveUp)) throw e;
+    if (e.unrunnable) return Object.freeze({ verdict: 'unknown', reason: e.reason });
+    const found = confirmWitness(() => upstreamSamples(sub, new Context()), sub, sup);
+    if (found === undefined) return Object.freeze({ verdict: 'unknown', reason: e.reason });
+    const reason = 'upstream may produce a value that downstream rejects';
+    return Object.freeze({ verdict: 'no', reason, path: found.path, witness: found.value });
+  }
+}
+
+/** Turns an open result into "no" when ajv confirms a witness, else into "unknown". */
+function settle(res: Open, sub: JsonSchema, sup: JsonSchema, ctx: Context): SubschemaResult {
+  const proposed = confirmWitness(res.witnesses, sub, sup);
+  if (proposed !== undefined) {
+    return Object.freeze({ verdict: 'no', reason: res.reason, path: res.path, witness: proposed.value });
+  }
+  const found = confirmWitness(() => upstreamSamples(sub, ctx), sub, sup);
+  if (found !== undefined) {
+    return Object.freeze({ verdict: 'no', reason: res.reason, path: found.path, witness: found.value });
+  }
+  const reason =
+    res.verdict === 'no' ? `${res.reason} (not confirmed: no example value could be built)` : res.reason;
+  return Object.freeze({ verdict: 'unknown', reason, path: res.path });
+}

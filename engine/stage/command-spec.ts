@@ -1,0 +1,125 @@
+// Command stages (ENGINE §1): a `NAME.stage.json` spec naming a program that reads its
+// input as JSON on stdin and writes its output as JSON on stdout, in any language. This
+// module only reads and checks specs into Stages; running them belongs to engine/run.
+//
+// Which argv entries are files: an entry that contains a "/" or ends in a known script
+// extension (SCRIPT_EXTENSIONS), is not absolute, and names an existing file relative to
+// the spec's folder. Those are resolved to absolute paths in the Stage's command, and
+// their bytes are part of the implementation hash (keyed by the entry as written, so the
+// id is the same on every checkout). Absolute entries are left alone and hashed as text
+// only: they name machine tools (`/usr/bin/env`, an interpreter) whose bytes differ from
+// one machine to the next, and hashing them would give every machine its own ids.
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { NoetherError } from '../errors.js';
+import { parseJsonDocument } from '../json/parse.js';
+import { brandStage } from './brand.js';
+import { commandImplementationHash } from './ids.js';
+import type { Stage } from './types.js';
+import { checkStageFields, stageInvalid, type Locate } from './validate.js';
+
+export const STAGE_SPEC_SUFFIX = '.stage.json';
+
+const SCRIPT_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.py',
+  '.js',
+  '.mjs',
+  '.cjs',
+  '.ts',
+  '.mts',
+  '.sh',
+  '.bash',
+  '.rb',
+  '.pl',
+  '.php',
+  '.lua',
+  '.r',
+  '.jl',
+]);
+
+/** Reads a `NAME.stage.json` file into a Stage; every failure names the file. */
+export function readCommandStageSpec(specFile: string): Stage {
+  let text: string;
+  try {
+    text = readFileSync(specFile, 'utf8');
+  } catch (error) {
+    throw new NoetherError(
+      'NOE_FILE_READ',
+      `cannot read stage spec ${specFile}: ${(error as Error).message}`,
+      { place: { file: specFile }, cause: error },
+    );
+  }
+  return parseCommandStageSpec(text, specFile);
+}
+
+/** Parses the text of a stage spec; `specFile` locates relative paths and names the stage's origin. */
+export function parseCommandStageSpec(text: string, specFile: string): Stage {
+  const file = resolve(specFile);
+  const folder = dirname(file);
+  const { value, positions } = parseJsonDocument(text, specFile);
+  const locate: Locate = (pointer) => {
+    let at = pointer;
+    // A missing member has no position: point at the closest enclosing value instead.
+    while (!positions.has(at) && at !== '') at = at.slice(0, at.lastIndexOf('/'));
+    const position = positions.get(at);
+    return position === undefined
+      ? { file: specFile, pointer }
+      : { file: specFile, pointer, line: position.line, column: position.column };
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw stageInvalid(undefined, 'spec', '', 'a stage spec must be a JSON object', locate);
+  const raw = value as Record<string, unknown>;
+  const fields = checkStageFields(raw, ['implementation', '$comment'], locate);
+
+  const expected = `${fields.name}${STAGE_SPEC_SUFFIX}`;
+  if (basename(file) !== expected)
+    throw stageInvalid(
+      fields.name,
+      'name',
+      '/name',
+      `the spec file must be named ${expected}, not ${basename(file)}`,
+      locate,
+    );
+
+  const written = checkCommand(raw.implementation, fields.name, locate);
+  const files = new Map<string, string>();
+  const command = written.map((entry) => {
+    const path = scriptPath(entry, folder);
+    if (path === undefined) return entry;
+    files.set(entry, path);
+    return path;
+  });
+  return brandStage(
+    fields,
+    { kind: 'command', command: Object.freeze(command) as string[], cwd: folder, specFile: file },
+    commandImplementationHash(written, files),
+  );
+}
+
+function checkCommand(implementation: unknown, name: string, locate: Locate): string[] {
+  const fail = (pointer: string, problem: string): never => {
+    throw stageInvalid(name, 'implementation', pointer, problem, locate);
+  };
+  if (typeof implementation !== 'object' || implementation === null || Array.isArray(implementation))
+    fail('/implementation', 'must be an object {"command": [program, ...arguments]}');
+  const impl = implementation as Record<string, unknown>;
+  for (const key of Object.keys(impl))
+    if (key !== 'command' && key !== '$comment')
+      fail(`/implementation/${key}`, `unknown key "${key}" (allowed: command, $comment)`);
+  const { command } = impl;
+  if (!Array.isArray(command) || command.length === 0)
+    fail('/implementation/command', 'must be a non-empty array of strings: [program, ...arguments]');
+  (command as unknown[]).forEach((entry, index) => {
+    if (typeof entry !== 'string' || entry === '')
+      fail(`/implementation/command/${index}`, `entry ${index} must be a non-empty string`);
+  });
+  return command as string[];
+}
+
+/** The absolute path of an argv entry that names one of the spec's files (see the header). */
+function scriptPath(entry: string, folder: string): string | undefined {
+  if (isAbsolute(entry)) return undefined;
+  if (!entry.includes('/') && !SCRIPT_EXTENSIONS.has(extname(entry).toLowerCase())) return undefined;
+  const path = resolve(folder, entry);
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ? path : undefined;
+}

@@ -1,0 +1,26 @@
+// shout: upper-cases a text and appends "!". Its output has the shape of its input, so
+// it chains with itself and with word_count.
+import { defineStage } from '../../engine/stage/index.js';
+
+export const shout = defineStage<{ text: string }, { text: string }>({
+  name: 'shout',
+  description: 'Upper-cases a text and appends an exclamation mark.',
+  input: {
+    type: 'object',
+    properties: { text: { type: 'string' } },
+    required: ['text'],
+    additionalProperties: false,
+  },
+  output: {
+    type: 'object',
+    properties: { text: { type: 'string' } },
+    required: ['text'],
+    additionalProperties: false,
+  },
+  effects: ['Pure'],
+  run: ({ text }) => ({ text: `${text.toUpperCase()}!` }),
+  examples: [
+    { input: { text: 'hello' }, output: { text: 'HELLO!' } },
+    { input: { text: 'Quiet please' }, output: { text: 'QUIET PLEASE!' } },
+  ],
+});

@@ -1,0 +1,31 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isSubschema, isValid, type JsonSchema } from '../../engine/schema/index.js';
+import { candidates, pairArb } from './arbitraries.js';
+
+const RUNS = 10_000;
+
+describe('isSubschema soundness', () => {
+  it('never says yes when an instance of sub is rejected by sup, and every witness separates the schemas', () => {
+    const tally = { yes: 0, no: 0, unknown: 0 };
+    fc.assert(
+      fc.property(pairArb, ([sub, sup]: [JsonSchema, JsonSchema]) => {
+        const result = isSubschema(sub, sup);
+        tally[result.verdict]++;
+        if (result.verdict === 'yes') {
+          for (const value of candidates(sub, sup)) {
+            if (isValid(sub, value)) expect(isValid(sup, value), JSON.stringify(value)).toBe(true);
+          }
+        }
+        if (result.verdict === 'no' && 'witness' in result) {
+          expect(isValid(sub, result.witness)).toBe(true);
+          expect(isValid(sup, result.witness)).toBe(false);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    console.log(`subschema verdicts over ${RUNS} pairs:`, tally);
+    expect(tally.yes / RUNS).toBeGreaterThanOrEqual(0.2);
+    expect(tally.no / RUNS).toBeGreaterThanOrEqual(0.2);
+  });
+});

@@ -1,0 +1,190 @@
+// Command-stage specs (ENGINE §1): `NAME.stage.json` files are read strictly (a typo is
+// an error with its pointer and line:column), their relative argv paths resolve against
+// the spec's folder, and the files those paths name are part of the stage's id.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isNoetherError, type NoetherError } from '../../engine/errors.js';
+import { contentId, sha256Hex } from '../../engine/json/jcs.js';
+import { readCommandStageSpec, type Stage } from '../../engine/stage/index.js';
+
+const folders: string[] = [];
+afterAll(() => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
+
+const spec = {
+  name: 'add_one',
+  description: 'Adds one.',
+  input: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+  output: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+  effects: ['Pure'],
+  implementation: { command: ['python3', 'add_one.py'] },
+};
+const script = 'import json, sys\njson.dump({"n": json.load(sys.stdin)["n"] + 1}, sys.stdout)\n';
+
+/** Writes files (path → text) into a fresh folder and returns the folder. */
+async function project(files: Record<string, string>): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'noether-spec-'));
+  folders.push(folder);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(folder, path, '..'), { recursive: true });
+    writeFileSync(join(folder, path), text);
+  }
+  return folder;
+}
+
+async function specStage(
+  overrides: Record<string, unknown> = {},
+  extra: Record<string, string> = {},
+): Promise<Stage> {
+  const folder = await project({
+    'add_one.stage.json': JSON.stringify({ ...spec, ...overrides }, null, 2),
+    'add_one.py': script,
+    ...extra,
+  });
+  return readCommandStageSpec(join(folder, 'add_one.stage.json'));
+}
+
+async function rejection(fileName: string, text: string): Promise<NoetherError> {
+  const folder = await project({ [fileName]: text, 'add_one.py': script });
+  try {
+    readCommandStageSpec(join(folder, fileName));
+  } catch (error) {
+    if (isNoetherError(error)) return error;
+    throw error;
+  }
+  throw new Error('the spec was accepted');
+}
+
+describe('a command stage spec', () => {
+  it('becomes a command Stage running in the spec’s folder', async () => {
+    const stage = await specStage();
+    if (stage.implementation.kind !== 'command') throw new Error('expected a command stage');
+    const folder = stage.implementation.cwd;
+    expect(stage.implementation).toEqual({
+      kind: 'command',
+      command: ['python3', join(folder, 'add_one.py')],
+      cwd: folder,
+      specFile: join(folder, 'add_one.stage.json'),
+    });
+  });
+
+  it('resolves argv entries containing a slash that name existing files', async () => {
+    const stage = await specStage(
+      { implementation: { command: ['sh', 'bin/run', '--out=a/b'] } },
+      { 'bin/run': 'echo' },
+    );
+    if (stage.implementation.kind !== 'command') throw new Error('expected a command stage');
+    expect(stage.implementation.command).toEqual([
+      'sh',
+      join(stage.implementation.cwd, 'bin/run'),
+      '--out=a/b',
+    ]);
+  });
+
+  it('leaves absolute argv entries as written', async () => {
+    const stage = await specStage({ implementation: { command: ['/usr/bin/env', 'python3', 'add_one.py'] } });
+    if (stage.implementation.kind !== 'command') throw new Error('expected a command stage');
+    expect(stage.implementation.command[0]).toBe('/usr/bin/env');
+  });
+
+  it('hashes the argv as written and the bytes of the files it names', async () => {
+    const stage = await specStage();
+    const expected = contentId({
+      command: ['python3', 'add_one.py'],
+      files: { 'add_one.py': sha256Hex(script) },
+    });
+    expect(stage.implementationHash).toBe(expected);
+  });
+
+  it('gets a new id, and keeps its signature id, when its script changes', async () => {
+    const before = await specStage();
+    const after = await specStage({}, { 'add_one.py': `${script}# edited\n` });
+    expect(after.id).not.toBe(before.id);
+    expect(after.signatureId).toBe(before.signatureId);
+  });
+
+  it('has the same id wherever the project is checked out', async () => {
+    const [here, there] = await Promise.all([specStage(), specStage()]);
+    expect(here.implementation).not.toEqual(there.implementation);
+    expect(here.id).toBe(there.id);
+  });
+
+  it('accepts a top-level $comment, timeout_ms and examples', async () => {
+    const stage = await specStage({
+      $comment: 'why this stage exists',
+      timeout_ms: 2000,
+      examples: [{ input: { n: 1 }, output: { n: 2 } }],
+    });
+    expect(stage.timeoutMs).toBe(2000);
+    expect(stage.examples).toEqual([{ input: { n: 1 }, output: { n: 2 } }]);
+  });
+});
+
+describe('a command stage spec is rejected', () => {
+  it('for an unknown key, with its pointer and line:column', async () => {
+    const text = [
+      '{',
+      '  "name": "add_one", "description": "Adds one.", "input": true, "output": true,',
+      '  "effects": ["Pure"], "implementation": { "command": ["python3", "add_one.py"] },',
+      '  "timeout": 5',
+      '}',
+    ].join('\n');
+    const error = await rejection('add_one.stage.json', text);
+    expect(error.code).toBe('NOE_STAGE_INVALID');
+    expect(error.place).toMatchObject({ pointer: '/timeout', line: 4, column: 14 });
+    expect(error.message).toMatch(
+      /add_one\.stage\.json:4:14: stage "add_one": field "timeout": unknown key; did you mean "timeout_ms"\?/,
+    );
+  });
+
+  it('for an unknown key in the implementation', async () => {
+    const text = JSON.stringify({ ...spec, implementation: { command: ['python3'], cwd: '.' } });
+    const error = await rejection('add_one.stage.json', text);
+    expect(error.code).toBe('NOE_STAGE_INVALID');
+    expect(error.place.pointer).toBe('/implementation/cwd');
+  });
+
+  it('when the file is not named after the stage', async () => {
+    const error = await rejection('plus_one.stage.json', JSON.stringify(spec));
+    expect(error.code).toBe('NOE_STAGE_INVALID');
+    expect(error.message).toMatch(/must be named add_one\.stage\.json, not plus_one\.stage\.json/);
+  });
+
+  it('for an empty command', async () => {
+    const error = await rejection(
+      'add_one.stage.json',
+      JSON.stringify({ ...spec, implementation: { command: [] } }),
+    );
+    expect(error.place.pointer).toBe('/implementation/command');
+  });
+
+  it('by the same field rules as defineStage, located in the file', async () => {
+    const text = [
+      '{',
+      '  "name": "add_one", "description": "Adds one.", "input": true, "output": true,',
+      '  "effects": ["Pure",',
+      '              "Network"],',
+      '  "implementation": { "command": ["python3", "add_one.py"] }',
+      '}',
+    ].join('\n');
+    const error = await rejection('add_one.stage.json', text);
+    expect(error.code).toBe('NOE_STAGE_INVALID');
+    expect(error.details).toMatchObject({ stage: 'add_one', field: 'effects' });
+    expect(error.place).toMatchObject({ pointer: '/effects/1', line: 4, column: 15 });
+  });
+
+  it('for an example that breaks its schema, at the example value in the file', async () => {
+    const text = JSON.stringify({ ...spec, examples: [{ input: { n: 'one' }, output: { n: 2 } }] });
+    const error = await rejection('add_one.stage.json', text);
+    expect(error.place.pointer).toBe('/examples/0/input/n');
+    expect(error.place.line).toBe(1);
+  });
+
+  it('for broken JSON, with line:column', async () => {
+    const error = await rejection('add_one.stage.json', '{\n  "name": "add_one",\n}');
+    expect(error.code).toBe('NOE_JSON_SYNTAX');
+    expect(error.place).toMatchObject({ line: 3, column: 1 });
+  });
+});

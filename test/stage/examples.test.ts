@@ -1,0 +1,77 @@
+// The example library (examples/stages) that the repository's noether.config.json names:
+// it loads with no flags, and every stage's examples hold, built-in functions and
+// command scripts alike (ENGINE §1: examples are run by the tests).
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadProjectConfig, loadStages, type Stage, type StageContext } from '../../engine/stage/index.js';
+import * as builtins from '../../examples/stages/index.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const registry = await loadStages(loadProjectConfig(root).stages, root);
+
+const context: StageContext = {
+  signal: new AbortController().signal,
+  log: () => {},
+  onRunEnd: () => {},
+  env: {},
+};
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function examplesOf(stage: Stage): [number, unknown, unknown][] {
+  return stage.examples.map((example, index) => [index, example.input, example.output]);
+}
+
+describe('the example library', () => {
+  it('is loaded from the repository’s noether.config.json', () => {
+    expect(registry.list().map((stage) => stage.name)).toEqual([
+      'add_one',
+      'describe_length',
+      'greet',
+      'is_long',
+      'shout',
+      'word_count',
+    ]);
+  });
+
+  it('is pure throughout, with examples for every stage', () => {
+    for (const stage of registry.list()) {
+      expect(stage.effects).toEqual(['Pure']);
+      expect(stage.examples.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('exports the built-ins from examples/stages/index.ts', () => {
+    const names = Object.values(builtins).map((stage) => stage.name);
+    expect(names.sort()).toEqual(['describe_length', 'is_long', 'shout', 'word_count']);
+  });
+});
+
+describe.each(Object.values(builtins).map((stage) => [stage.name, stage] as const))(
+  'built-in %s',
+  (_, stage) => {
+    it.each(examplesOf(stage))('turns example %i’s input into its output', async (_index, input, output) => {
+      if (stage.implementation.kind !== 'builtin') throw new Error('expected a built-in');
+      expect(await stage.implementation.run(deepFreeze(structuredClone(input)), context)).toEqual(output);
+    });
+  },
+);
+
+describe.each(['add_one', 'greet'])('command stage %s', (name) => {
+  const stage = registry.get(name);
+  if (stage?.implementation.kind !== 'command') throw new Error(`${name} is not a loaded command stage`);
+  const { command, cwd } = stage.implementation;
+
+  it.each(examplesOf(stage))('turns example %i’s input into its output', (_index, input, output) => {
+    const [program, ...args] = command;
+    const stdout = execFileSync(program!, args, { cwd, input: JSON.stringify(input), encoding: 'utf8' });
+    expect(JSON.parse(stdout)).toEqual(output);
+  });
+});
