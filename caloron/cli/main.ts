@@ -12,7 +12,9 @@ No sprint commands are available in this version yet; check compositions with
 
 const [command] = process.argv.slice(2);
 if (command === '--version') {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   process.stdout.write(`${pkg.version}\n`);
 } else if (command === undefined || command === '--help' || command === 'help') {
   process.stdout.write(USAGE);

@@ -38,33 +38,58 @@ options for every command:
 const COMMON = {
   json: { type: 'boolean', default: false },
   stages: { type: 'string', multiple: true, default: [] },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
-const COMMANDS = {
-  'graph check': {
-    ...COMMON,
-    strict: { type: 'boolean', default: false },
-    'print-input': { type: 'boolean', default: false },
-    'allow-effects': { type: 'string' },
-    'deny-effects': { type: 'string' },
-  },
-  'graph id': COMMON,
-  'stage list': COMMON,
-  'stage show': COMMON,
-  'schema sub': {
-    ...COMMON,
-    strict: { type: 'boolean', default: false },
-    batch: { type: 'string' },
-    dialect: { type: 'string' },
-  },
-} as const satisfies Record<string, ParseArgsConfig['options']>;
+type Handler = (args: string[], io: CliIO) => Promise<number> | number;
 
-type Command = keyof typeof COMMANDS;
+const COMMANDS: Record<string, Handler> = {
+  'graph check': async (args, io) => {
+    const { values, positionals } = parse('graph check', args, {
+      strict: { type: 'boolean', default: false },
+      'print-input': { type: 'boolean', default: false },
+      'allow-effects': { type: 'string' },
+      'deny-effects': { type: 'string' },
+    });
+    const flags = {
+      json: values.json,
+      strict: values.strict,
+      printInput: values['print-input'],
+      ...(values['allow-effects'] === undefined ? {} : { allowEffects: values['allow-effects'] }),
+      ...(values['deny-effects'] === undefined ? {} : { denyEffects: values['deny-effects'] }),
+    };
+    return graphCheck(await engineFor(values.stages, io), positionals, flags, io);
+  },
+  'graph id': (args, io) => {
+    const { values, positionals } = parse('graph id', args, {});
+    return graphId(positionals, values.json, io);
+  },
+  'stage list': async (args, io) => {
+    const { values } = parse('stage list', args, {});
+    return stageList(await engineFor(values.stages, io), values.json, io);
+  },
+  'stage show': async (args, io) => {
+    const { values, positionals } = parse('stage show', args, {});
+    return stageShow(await engineFor(values.stages, io), positionals, values.json, io);
+  },
+  'schema sub': (args, io) => {
+    const { values, positionals } = parse('schema sub', args, {
+      strict: { type: 'boolean', default: false },
+      batch: { type: 'string' },
+      dialect: { type: 'string' },
+    });
+    const flags = {
+      json: values.json,
+      strict: values.strict,
+      ...(values.batch === undefined ? {} : { batch: values.batch }),
+      ...(values.dialect === undefined ? {} : { dialect: values.dialect }),
+    };
+    return schemaSub(positionals, flags, io);
+  },
+};
 
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const [group, action, ...rest] = argv;
-  if (group === undefined || group === '--help' || group === '-h' || group === 'help') {
+  if (group === undefined || argv.includes('--help') || argv.includes('-h') || group === 'help') {
     io.stdout(USAGE);
     return group === undefined ? 1 : 0;
   }
@@ -72,17 +97,15 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  const command = `${group} ${action ?? ''}`;
-  const json = argv.includes('--json');
+  const command = [group, action].filter((w) => w !== undefined).join(' ');
   try {
-    if (!isCommand(command)) {
-      throw new NoetherError('NOE_USAGE', `unknown command "${[group, action].filter(Boolean).join(' ')}"`);
-    }
-    return await dispatch(command, rest, io);
+    const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (handler === undefined) throw new NoetherError('NOE_USAGE', `unknown command "${command}"`);
+    return await handler(rest, io);
   } catch (error) {
     if (!isNoetherError(error)) throw error;
-    if (json) {
-      envelopeError(io, command.trim(), {
+    if (argv.includes('--json')) {
+      envelopeError(io, command, {
         code: error.code,
         message: error.message,
         details: { ...error.details, diagnostics: error.diagnostics, hint: catalogue[error.code].hint },
@@ -95,64 +118,20 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   }
 }
 
-async function dispatch(command: Command, args: string[], io: CliIO): Promise<number> {
-  let parsed;
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  options: O,
+) {
   try {
-    parsed = parseArgs({ args, options: COMMANDS[command], allowPositionals: true, strict: true });
+    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
   } catch (cause) {
     throw new NoetherError('NOE_USAGE', `${command}: ${(cause as Error).message}`);
   }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const engine = (): Promise<Engine> => loadEngine({ cwd: io.cwd, stages: values.stages });
-  switch (command) {
-    case 'graph check': {
-      const v = values as typeof values & { strict: boolean; 'print-input': boolean } & Record<
-          string,
-          unknown
-        >;
-      return graphCheck(
-        await engine(),
-        positionals,
-        {
-          json: v.json,
-          strict: v.strict,
-          printInput: v['print-input'],
-          ...(typeof v['allow-effects'] === 'string' ? { allowEffects: v['allow-effects'] } : {}),
-          ...(typeof v['deny-effects'] === 'string' ? { denyEffects: v['deny-effects'] } : {}),
-        },
-        io,
-      );
-    }
-    case 'graph id':
-      return graphId(positionals, values.json, io);
-    case 'stage list':
-      return stageList(await engine(), values.json, io);
-    case 'stage show':
-      return stageShow(await engine(), positionals, values.json, io);
-    case 'schema sub': {
-      const v = values as typeof values & { strict: boolean } & Record<string, unknown>;
-      return schemaSub(
-        positionals,
-        {
-          json: v.json,
-          strict: v.strict,
-          ...(typeof v.batch === 'string' ? { batch: v.batch } : {}),
-          ...(typeof v.dialect === 'string' ? { dialect: v.dialect } : {}),
-        },
-        io,
-      );
-    }
-    default:
-      throw new NoetherError('NOE_INTERNAL', `command ${String(command satisfies never)} has no handler`);
-  }
 }
 
-function isCommand(command: string): command is Command {
-  return Object.hasOwn(COMMANDS, command);
+function engineFor(stages: string[], io: CliIO): Promise<Engine> {
+  return loadEngine({ cwd: io.cwd, stages });
 }
 
 function packageVersion(): string {

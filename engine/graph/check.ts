@@ -41,7 +41,7 @@ export interface CheckResult {
   ok: boolean;
   errors: Diagnostic[];
   warnings: Diagnostic[];
-  /** The declared input schema, or the one inferred when none is declared. */
+  /** The input schema as declared, or the one inferred when none is declared. */
   input: JsonSchema;
   inputInferred: boolean;
   /** The schema of what the graph outputs (undefined when an error hides it). */
@@ -61,19 +61,14 @@ export function checkComposition(
   options: CheckOptions = {},
 ): CheckResult {
   const checker = new Checker(registry, options.strict ?? false);
-  const declaredInput = options.input ?? composition.input;
-  const inputPointer = options.input === undefined ? '/input' : '';
-  const inputOk = declaredInput === undefined || checker.wellFormed(declaredInput, inputPointer);
+  const declared = options.input ?? composition.input;
+  const inputOk =
+    declared === undefined || checker.wellFormed(declared, options.input === undefined ? '/input' : '');
   const outputOk = composition.output === undefined || checker.wellFormed(composition.output, '/output');
-
-  let input: JsonSchema;
-  let inputInferred = false;
-  if (declaredInput !== undefined) input = inputOk ? importSchema(declaredInput) : true;
-  else {
-    input = requiredInput(composition.root, (ref) => checker.peek(ref));
-    inputInferred = true;
-  }
-  const output = checker.forward(composition.root, inputOk ? input : undefined, '/root');
+  // The input as declared (what users read), or the one inferred from the graph.
+  const input = declared ?? requiredInput(composition.root, (ref) => checker.peek(ref));
+  if (declared === undefined) checker.satisfiable(input);
+  const output = checker.forward(composition.root, inputOk ? importSchema(input) : undefined, '/root');
   if (composition.output !== undefined && outputOk) {
     checker.edge(
       output,
@@ -90,7 +85,7 @@ export function checkComposition(
     errors,
     warnings: checker.diagnostics.filter((d) => d.severity === 'warning'),
     input,
-    inputInferred,
+    inputInferred: declared === undefined,
     output,
     effects: graphEffects(checker.effectSites),
     stages: checker.stages,
@@ -124,6 +119,13 @@ class Checker {
     for (const p of problems)
       this.error('NOE_SCHEMA_INVALID', p.pointer, `invalid JSON Schema: ${p.message}`);
     return problems.length === 0;
+  }
+
+  /** An inferred input that no value satisfies would make every edge hold vacuously. */
+  satisfiable(input: JsonSchema): void {
+    if (isSubschema(input, false).verdict !== 'yes') return;
+    const message = `the graph's first consumers need inputs that no value satisfies at once (${shortForm(input)}); declare an input schema, or make them agree`;
+    this.error('NOE_TYPE_MISMATCH', '/root', message, { inferredInput: input });
   }
 
   /**

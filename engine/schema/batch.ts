@@ -62,6 +62,11 @@ export async function runSubschemaBatch(
       continue;
     }
     const options = request.dialect === undefined ? {} : { dialect: request.dialect };
-    write(JSON.stringify(answer(isSubschema(request.lhs, request.rhs, options))));
+    try {
+      write(JSON.stringify(answer(isSubschema(request.lhs, request.rhs, options))));
+    } catch (e) {
+      const message = `line ${n}: ${e instanceof Error ? e.message : String(e)}`;
+      write(JSON.stringify({ verdict: 'error', error: { code: 'NOE_INTERNAL', message } }));
+    }
   }
 }

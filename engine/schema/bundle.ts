@@ -7,6 +7,7 @@
 // schema stays meaningful once the root's `$defs` are attached to it.
 import { contentId } from '../json/jcs.js';
 import { pointerGet, pointerTokens } from '../json/pointer.js';
+import { normalizeSchema } from './normalize.js';
 import { isSchemaObject, type JsonSchema, type JsonSchemaObject } from './types.js';
 
 export type Defs = Readonly<Record<string, JsonSchema>>;
@@ -21,12 +22,21 @@ const ROOT_ONLY = new Set(['$id', '$schema', '$defs', 'definitions', '$anchor', 
 const imported = new WeakMap<object, JsonSchema>();
 const hasRefCache = new WeakMap<object, boolean>();
 
-/** Rewrites a schema's local refs into namespaced top-level `$defs` (memoised by identity). */
+/**
+ * Reads a schema into the checker's form (memoised by identity): draft-04 forms read as
+ * 2020-12 when `$schema` says draft-04, then local refs rewritten into namespaced
+ * top-level `$defs`.
+ */
 export function importSchema(schema: JsonSchema): JsonSchema {
   if (!isSchemaObject(schema)) return schema;
   const hit = imported.get(schema);
   if (hit !== undefined) return hit;
-  const result = containsRef(schema) ? rewriteRoot(schema) : stripRootKeywords(schema);
+  const modern = normalizeSchema(schema);
+  const result = !isSchemaObject(modern)
+    ? modern
+    : containsRef(modern)
+      ? rewriteRoot(modern)
+      : stripRootKeywords(modern);
   imported.set(schema, result);
   if (isSchemaObject(result)) imported.set(result, result);
   return result;

@@ -2,7 +2,7 @@
 // well-formedness, the batch entry point, the shared ajv validator, and the schema
 // operations the graph checker builds on. Everything else in this folder is private.
 export { isSubschema, type SubschemaOptions, type SubschemaResult, type Verdict } from './subschema/index.js';
-export { declaresDraft04, normalizeSchema } from './normalize.js';
+export { normalizeSchema } from './normalize.js';
 export { schemaProblems, type SchemaProblem } from './wellformed.js';
 export { runSubschemaBatch } from './batch.js';
 export { isSchemaObject, type Dialect, type JsonSchema, type JsonSchemaObject } from './types.js';

@@ -10,7 +10,7 @@ import { isSchemaObject, type Dialect, type JsonSchema, type JsonSchemaObject } 
 
 const DRAFT_04 = /^https?:\/\/json-schema\.org\/draft-04\/schema#?$/;
 
-export function declaresDraft04(schema: JsonSchema): boolean {
+function declaresDraft04(schema: JsonSchema): boolean {
   return isSchemaObject(schema) && typeof schema.$schema === 'string' && DRAFT_04.test(schema.$schema);
 }
 

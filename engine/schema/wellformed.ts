@@ -38,7 +38,15 @@ const IN_PLACE_ONE = ['not', 'if', 'then', 'else'];
 const IN_PLACE_LIST = ['allOf', 'anyOf', 'oneOf'];
 
 export function schemaProblems(schema: JsonSchema, pointer = ''): SchemaProblem[] {
-  const doc = normalizeSchema(schema);
+  try {
+    return problemsOf(normalizeSchema(schema), pointer);
+  } catch (e) {
+    if (e instanceof RangeError) return [{ pointer, message: 'the schema nests too deeply to check' }];
+    throw e;
+  }
+}
+
+function problemsOf(doc: JsonSchema, pointer: string): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const at = (ptr: string) => pointer + ptr;
   const locs = subschemas(doc);

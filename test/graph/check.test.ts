@@ -414,3 +414,43 @@ describe('undecided edges', () => {
     expect(strict.ok).toBe(false);
   });
 });
+
+describe('declared schemas in draft-04', () => {
+  const positive = {
+    op: 'RemoteStage',
+    url: 'http://127.0.0.1:9/',
+    input: { type: 'object', properties: { length: { exclusiveMinimum: 0 } }, required: ['length'] },
+    output: true,
+  };
+  const draft04 = (exclusiveMinimum: boolean) => ({
+    $schema: 'http://json-schema.org/draft-04/schema#',
+    type: 'object',
+    properties: { length: { type: 'number', minimum: 0, exclusiveMinimum } },
+    required: ['length'],
+  });
+
+  it('read a boolean exclusiveMinimum as draft-04 means it when $schema says so', () => {
+    expect(check(positive, { input: draft04(true) }).errors).toEqual([]);
+    const r = check(positive, { input: draft04(false) });
+    expect(where(r.errors)).toEqual([['NOE_TYPE_MISMATCH', '/root']]);
+    expect(r.errors[0]!.witness).toEqual({ value: { length: 0 } });
+  });
+});
+
+describe('input inference', () => {
+  it('rejects a graph whose first consumers need incompatible inputs', () => {
+    const r = check({
+      op: 'Branch',
+      predicate: {
+        op: 'RemoteStage',
+        url: 'http://127.0.0.1:9/',
+        input: { type: 'string' },
+        output: { type: 'boolean' },
+      },
+      if_true: stage('upper'),
+      if_false: stage('upper'),
+    });
+    expect(where(r.errors)).toEqual([['NOE_TYPE_MISMATCH', '/root']]);
+    expect(r.errors[0]!.message).toContain('no value satisfies');
+  });
+});

@@ -9,7 +9,6 @@ import type { JsonSchema, JsonSchemaObject } from '../../engine/schema/index.js'
 const NUMBERS = [-1, 0, 1, 2, 2.5, 5, 10];
 const COUNTS = [0, 1, 2, 3];
 const NAMES = ['a', 'b', 'c'];
-const STRINGS = ['', 'a', 'ab', 'abc', 'x'];
 const PATTERNS = ['^a', 'b$', '^[a-c]*$'];
 const TYPES = ['null', 'boolean', 'integer', 'number', 'string', 'array', 'object'];
 const VALUES: unknown[] = [null, true, false, 0, 1, 2.5, -1, '', 'a', 'ab', [], [1], {}, { a: 1 }];
@@ -19,7 +18,7 @@ const cnt = fc.constantFrom(...COUNTS);
 
 /** A record of optional keywords: each present with probability 1/2. */
 function keywords(model: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<JsonSchemaObject> {
-  return fc.record(model, { requiredKeys: [] }) as fc.Arbitrary<JsonSchemaObject>;
+  return fc.record(model, { requiredKeys: [] });
 }
 
 const numberSchema = fc
@@ -75,7 +74,9 @@ function compound(inner: fc.Arbitrary<JsonSchema>): fc.Arbitrary<JsonSchema> {
         additionalProperties: fc.oneof(fc.boolean(), inner),
         minProperties: cnt,
         maxProperties: cnt,
-        patternProperties: fc.constant({ '^x': { type: 'number' } }),
+        patternProperties: fc.constantFrom({ '^x': { type: 'number' } }, { '^[ab]': { type: 'string' } }),
+        propertyNames: fc.constantFrom({ maxLength: 1 }, { pattern: '^[ab]' }, { enum: ['a', 'b'] }),
+        dependentRequired: fc.constantFrom({ a: ['b'] }, { b: ['c'] }),
       }),
     )
     .map(([typed, properties, k]) => ({ ...(typed ? { type: 'object' } : {}), properties, ...k }));
@@ -89,6 +90,8 @@ function compound(inner: fc.Arbitrary<JsonSchema>): fc.Arbitrary<JsonSchema> {
         maxItems: cnt,
         uniqueItems: fc.boolean(),
         contains: inner,
+        minContains: fc.constantFrom(0, 1, 2),
+        maxContains: fc.constantFrom(1, 2),
       }),
     )
     .map(([typed, k]) => ({ ...(typed ? { type: 'array' } : {}), ...k }));
@@ -103,19 +106,44 @@ function compound(inner: fc.Arbitrary<JsonSchema>): fc.Arbitrary<JsonSchema> {
   );
 }
 
-/** Schemas up to two levels of nesting. */
-export const schemaArb: fc.Arbitrary<JsonSchema> = fc.oneof(
+const nestedArb: fc.Arbitrary<JsonSchema> = fc.oneof(
   { weight: 2, arbitrary: leaf },
   {
     weight: 3,
-    arbitrary: compound(fc.oneof({ weight: 3, arbitrary: leaf }, { weight: 1, arbitrary: compound(leaf) })),
+    arbitrary: compound(fc.oneof({ weight: 6, arbitrary: leaf }, { weight: 1, arbitrary: compound(leaf) })),
   },
 );
 
-/** A weaker version of a schema: a keyword dropped, a type added, or a union with something else. */
+/** A linked list through $defs: a recursive schema, its values from a leaf schema. */
+const listArb: fc.Arbitrary<JsonSchema> = fc.tuple(leaf, fc.boolean()).map(([value, strict]) => ({
+  $defs: {
+    node: {
+      type: 'object',
+      properties: { v: value, next: { anyOf: [{ type: 'null' }, { $ref: '#/$defs/node' }] } },
+      ...(strict ? { required: ['v'] } : {}),
+    },
+  },
+  $ref: '#/$defs/node',
+}));
+
+/** Schemas up to two levels of nesting, some behind a $ref, some recursive. */
+export const schemaArb: fc.Arbitrary<JsonSchema> = fc.oneof(
+  { weight: 8, arbitrary: nestedArb },
+  { weight: 1, arbitrary: nestedArb.map((d) => ({ $defs: { d }, $ref: '#/$defs/d' })) },
+  { weight: 1, arbitrary: listArb },
+);
+
+/** Builds a schema around `schema`, keeping its `$defs` at the root where its refs look for them. */
+function around(schema: JsonSchema, build: (body: JsonSchema) => JsonSchemaObject): JsonSchema {
+  if (typeof schema === 'boolean' || schema.$defs === undefined) return build(structuredClone(schema));
+  const { $defs, ...body } = structuredClone(schema);
+  return { $defs, ...build(body) };
+}
+
+/** A weaker version of a schema: a keyword dropped, or a union with something else. */
 function weaken(schema: JsonSchema): fc.Arbitrary<JsonSchema> {
   if (typeof schema === 'boolean') return fc.constant(true);
-  const keys = Object.keys(schema).filter((k) => k !== 'properties' && k !== 'patternProperties');
+  const keys = Object.keys(schema).filter((k) => !['properties', 'patternProperties', '$defs'].includes(k));
   const drop =
     keys.length === 0
       ? fc.constant<JsonSchema>(true)
@@ -125,14 +153,14 @@ function weaken(schema: JsonSchema): fc.Arbitrary<JsonSchema> {
         });
   return fc.oneof(
     drop,
-    schemaArb.map((other) => ({ anyOf: [structuredClone(schema), other] })),
+    nestedArb.map((other) => around(schema, (body) => ({ anyOf: [body, other] }))),
   );
 }
 
 /** A stronger version: the schema and another one. */
 function strengthen(schema: JsonSchema): fc.Arbitrary<JsonSchema> {
   return fc.oneof(
-    schemaArb.map((other) => ({ allOf: [structuredClone(schema), other] })),
+    nestedArb.map((other) => around(schema, (body) => ({ allOf: [body, other] }))),
     leaf.map((other) =>
       typeof schema === 'boolean' || typeof other === 'boolean' ? schema : { ...other, ...schema },
     ),
@@ -202,5 +230,15 @@ export function candidates(...schemas: JsonSchema[]): unknown[] {
       objects.push(obj);
     }
   }
-  return [...scalars, ...arrays, ...objects];
+  const lists: unknown[] = [];
+  for (const v of [0, 'a', null, 2.5, -1, true]) {
+    lists.push(
+      { v },
+      { v, next: null },
+      { v, next: { v } },
+      { v, next: { v: 'b', next: null } },
+      { next: { v } },
+    );
+  }
+  return [...scalars, ...arrays, ...objects, ...lists];
 }

@@ -6,7 +6,7 @@
 // can. The reading may only ever admit more values than the schema does (then `approx`
 // is set), never fewer: dropping an alternative requires proof that it is empty.
 import { isSchemaObject } from '../types.js';
-import { GiveUp, type Context } from './context.js';
+import type { Context } from './context.js';
 import { deepEqual } from './finite.js';
 import {
   ANY_ARRAY,
@@ -18,8 +18,8 @@ import {
   type ArrayFacet,
 } from './arrays.js';
 import { isSchema, schemaList, undecidedKeyword } from './keywords.js';
-import { kindOf, readType, type Kind } from './kinds.js';
-import { childLoc, locKey, resolveRef, type Loc } from './loc.js';
+import { KINDS, kindOf, readType, type Kind } from './kinds.js';
+import { childLoc, extendTrail, resolveRef, type Loc, type RefTrail } from './loc.js';
 import {
   admitsNumber,
   ANY_NUMBER,
@@ -66,7 +66,7 @@ export interface Alt {
   readonly approx: boolean;
 }
 
-/** Alternatives beyond which a reading gives up (anyOf inside allOf multiplies them). */
+/** Alternatives beyond which an intersection is approximated (anyOf inside allOf multiplies them). */
 const MAX_ALTERNATIVES = 64;
 
 export function topFacet(kind: Kind): Facet {
@@ -89,8 +89,16 @@ export function topFacet(kind: Kind): Facet {
   }
 }
 
+const topAlts = new Map<Kind, Alt>();
+
+/** The alternative admitting every value of a kind (shared: it starts every reading). */
 function topAlt(kind: Kind): Alt {
-  return { facet: topFacet(kind), values: undefined, nots: [], approx: false };
+  let alt = topAlts.get(kind);
+  if (alt === undefined) {
+    alt = { facet: topFacet(kind), values: undefined, nots: [], approx: false };
+    topAlts.set(kind, alt);
+  }
+  return alt;
 }
 
 function isTopFacet(f: Facet): boolean {
@@ -181,6 +189,8 @@ function intersectFacets(a: Facet, b: Facet): Facet {
 
 /** The intersection of two alternatives of one kind, or undefined when it is surely empty. */
 export function intersectAlt(a: Alt, b: Alt): Alt | undefined {
+  if (a === topAlt(a.facet.kind)) return b;
+  if (b === topAlt(b.facet.kind)) return a;
   const facet = intersectFacets(a.facet, b.facet);
   if (isEmptyFacet(facet)) return undefined;
   let values =
@@ -197,8 +207,10 @@ export function intersectAlt(a: Alt, b: Alt): Alt | undefined {
 }
 
 function intersectAll(as: readonly Alt[], bs: readonly Alt[]): Alt[] {
-  if (as.length * bs.length > MAX_ALTERNATIVES)
-    throw new GiveUp('the schemas combine too many alternatives to compare');
+  if (as.length * bs.length > MAX_ALTERNATIVES) {
+    // A ∩ B lies within A: keep the smaller side alone, an over-approximation.
+    return (as.length <= bs.length ? as : bs).map((a) => (a.approx ? a : { ...a, approx: true }));
+  }
   const out: Alt[] = [];
   for (const a of as) {
     for (const b of bs) {
@@ -269,18 +281,36 @@ export function readAlt(loc: Loc, kind: Kind): Reading {
   return { alt: { facet, values, nots: [], approx } };
 }
 
+/**
+ * The kinds a conjunction may have values of, from `type`, `const` and `enum` alone:
+ * combinators beside them only restrict further, so the other kinds need no reading.
+ */
+export function possibleKinds(conj: readonly Loc[]): Kind[] {
+  let kinds: Kind[] = [...KINDS];
+  for (const { schema } of conj) {
+    if (schema === false) return [];
+    if (schema === true) continue;
+    const type = readType(schema);
+    if (type !== undefined) kinds = kinds.filter((k) => type.kinds.has(k));
+    if (schema.const !== undefined) kinds = kinds.filter((k) => k === kindOf(schema.const));
+    const listed = schema.enum;
+    if (Array.isArray(listed)) kinds = kinds.filter((k) => listed.some((v) => kindOf(v) === k));
+  }
+  return kinds;
+}
+
 /** The alternatives of a conjunction of located schemas, for one kind. */
 export function expand(conj: readonly Loc[], kind: Kind, ctx: Context): Alt[] {
   let alts: Alt[] = [topAlt(kind)];
   for (const loc of conj) {
-    alts = intersectAll(alts, expandOne(loc, kind, ctx, new Set()));
+    alts = intersectAll(alts, expandOne(loc, kind, ctx, undefined));
     if (alts.length === 0) break;
   }
   return alts;
 }
 
 /** `trail` holds the refs followed without reaching a value: meeting one again is a cycle. */
-function expandOne(loc: Loc, kind: Kind, ctx: Context, trail: Set<string>): Alt[] {
+function expandOne(loc: Loc, kind: Kind, ctx: Context, trail: RefTrail | undefined): Alt[] {
   ctx.tick();
   const s = loc.schema;
   const read = readAlt(loc, kind);
@@ -290,19 +320,7 @@ function expandOne(loc: Loc, kind: Kind, ctx: Context, trail: Set<string>): Alt[
   let approx = undecidedKeyword(s) !== undefined;
   if (typeof s.$ref === 'string') {
     const target = resolveRef(loc, s.$ref);
-    const key = locKey(target);
-    if (trail.has(key)) {
-      throw new GiveUp(
-        `$ref "${s.$ref}" at ${loc.ptr || '/'} is part of a cycle that never reaches a value`,
-        true,
-      );
-    }
-    trail.add(key);
-    try {
-      alts = intersectAll(alts, expandOne(target, kind, ctx, trail));
-    } finally {
-      trail.delete(key);
-    }
+    alts = intersectAll(alts, expandOne(target, kind, ctx, extendTrail(trail, target, s.$ref, loc)));
   } else if (s.$ref !== undefined) approx = true;
   for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
     if (s[keyword] === undefined || alts.length === 0) continue;
@@ -330,7 +348,7 @@ function expandOne(loc: Loc, kind: Kind, ctx: Context, trail: Set<string>): Alt[
 }
 
 /** `alts` minus the values of `negated`: whole kinds drop out, the rest is remembered. */
-function subtract(alts: Alt[], negated: Loc, kind: Kind, ctx: Context, trail: Set<string>): Alt[] {
+function subtract(alts: Alt[], negated: Loc, kind: Kind, ctx: Context, trail: RefTrail | undefined): Alt[] {
   const removed = expandOne(negated, kind, ctx, trail);
   if (removed.length === 0) return alts;
   if (removed.some(isExactTop)) return [];

@@ -23,6 +23,12 @@ export class GiveUp extends Error {
 }
 
 export class Context {
+  /**
+   * @param recursive the schemas use refs, so a pair may come back while it is being
+   *   compared; without refs every comparison descends, and none is remembered.
+   */
+  constructor(private readonly recursive: boolean) {}
+
   private steps = 0;
   /** Pair key → stack depth of the comparisons in progress. */
   private readonly active = new Map<string, number>();
@@ -43,7 +49,17 @@ export class Context {
    * already in progress is assumed to hold, and a "yes" that relied on an assumption
    * about an enclosing pair is not remembered (that pair may still turn out "no").
    */
-  compare(key: string, run: () => Res): Res {
+  compare(keyOf: () => string, run: () => Res): Res {
+    if (this.depth >= MAX_DEPTH) throw new GiveUp('the schemas nest too deeply to compare');
+    if (!this.recursive) {
+      this.depth++;
+      try {
+        return run();
+      } finally {
+        this.depth--;
+      }
+    }
+    const key = keyOf();
     const settled = this.settled.get(key);
     if (settled !== undefined) return settled;
     const activeDepth = this.active.get(key);
@@ -51,7 +67,6 @@ export class Context {
       this.assumedFrom = Math.min(this.assumedFrom, activeDepth);
       return { verdict: 'yes' };
     }
-    if (this.depth >= MAX_DEPTH) throw new GiveUp('the schemas nest too deeply to compare');
     const mine = this.depth++;
     const outer = this.assumedFrom;
     this.assumedFrom = Infinity;

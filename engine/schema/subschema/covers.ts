@@ -6,35 +6,49 @@
 // disjointness. A finite upstream is then decided exactly, value by value, with ajv.
 import { isSchemaObject, type JsonSchemaObject } from '../types.js';
 import { enumerate, decideFinite, deepEqual, member } from './finite.js';
-import { expand, readAlt, type Alt } from './alternatives.js';
+import { expand, possibleKinds, readAlt, type Alt } from './alternatives.js';
 import { arraysCover } from './arrays.js';
-import { GiveUp, type Context } from './context.js';
+import type { Context } from './context.js';
 import { disjointFrom, overlapSamples } from './disjoint.js';
 import { schemaList, undecidedKeyword } from './keywords.js';
-import { describeKind, describeKinds, KINDS, readType } from './kinds.js';
-import { childLoc, conjKey, locKey, resolveRef, type Loc } from './loc.js';
+import { describeKind, describeKinds, readType } from './kinds.js';
+import {
+  childLoc,
+  conjKey,
+  extendTrail,
+  locKey,
+  resolveRef,
+  rootLoc,
+  type Loc,
+  type RefTrail,
+} from './loc.js';
+import { ANY_OBJECT, intersectObjects, requiredClosure, schemasForKey } from './objects.js';
 import { numbersCover } from './numbers.js';
 import { objectsCover } from './object-cover.js';
 import { Conjunction, no, show, showList, unknown, YES, type Open, type Res } from './result.js';
 import { stringsCover } from './strings.js';
 import { sampleAlt } from './witness.js';
 
-/** Is every value of the conjunction `sub` valid against `sup`? Memoised per call, coinductive. */
+/** Is every value of the conjunction `sub` valid against `sup`? With refs: memoised within the call, coinductive. */
 export function compareConj(sub: readonly Loc[], sup: Loc, ctx: Context): Res {
   if (sup.schema === true) return YES;
   const only = sub.length === 1 ? sub[0] : undefined;
   if (only !== undefined && only.schema === sup.schema && only.base === sup.base) return YES;
-  return ctx.compare(`${conjKey(sub)}<${locKey(sup)}`, () => {
-    const c = new Conjunction();
-    for (const kind of KINDS) {
-      for (const alt of expand(sub, kind, ctx)) if (c.add(covers(alt, sup, ctx, new Set()))) return c.result;
-    }
-    return c.result;
-  });
+  return ctx.compare(
+    () => `${conjKey(sub)}<${locKey(sup)}`,
+    () => {
+      const c = new Conjunction();
+      for (const kind of possibleKinds(sub)) {
+        for (const alt of expand(sub, kind, ctx))
+          if (c.add(covers(alt, sup, ctx, undefined))) return c.result;
+      }
+      return c.result;
+    },
+  );
 }
 
 /** `trail`: downstream refs followed at this value without reaching a value (cycle detection). */
-export function covers(alt: Alt, sup: Loc, ctx: Context, trail: Set<string>): Res {
+export function covers(alt: Alt, sup: Loc, ctx: Context, trail: RefTrail | undefined): Res {
   ctx.tick();
   const s = sup.schema;
   if (s === true) return YES;
@@ -45,7 +59,7 @@ export function covers(alt: Alt, sup: Loc, ctx: Context, trail: Set<string>): Re
   if (res.verdict === 'yes' || res.expects !== undefined) return res;
   // Upstream values inside one of their own `not`s do not exist: if all of them are, none do.
   const plain: Alt = { ...alt, nots: [] };
-  if (alt.nots.some((n) => covers(plain, n, ctx, new Set()).verdict === 'yes')) return YES;
+  if (alt.nots.some((n) => covers(plain, n, ctx, undefined).verdict === 'yes')) return YES;
   const values = alt.values ?? enumerate(alt.facet);
   if (values === undefined) return res;
   return decideFinite(
@@ -55,7 +69,13 @@ export function covers(alt: Alt, sup: Loc, ctx: Context, trail: Set<string>): Re
   );
 }
 
-function coversObject(alt: Alt, sup: Loc, s: JsonSchemaObject, ctx: Context, trail: Set<string>): Res {
+function coversObject(
+  alt: Alt,
+  sup: Loc,
+  s: JsonSchemaObject,
+  ctx: Context,
+  trail: RefTrail | undefined,
+): Res {
   const kind = alt.facet.kind;
   const read = readAlt(sup, kind);
   const samples = () => sampleAlt(alt, ctx, 0);
@@ -85,18 +105,7 @@ function coversObject(alt: Alt, sup: Loc, s: JsonSchemaObject, ctx: Context, tra
   if (c.add(facetCovers(alt, read.alt, ctx))) return c.result;
   if (typeof s.$ref === 'string') {
     const target = resolveRef(sup, s.$ref);
-    const key = locKey(target);
-    if (trail.has(key))
-      throw new GiveUp(
-        `$ref "${s.$ref}" at ${sup.ptr || '/'} is part of a cycle that never reaches a value`,
-        true,
-      );
-    trail.add(key);
-    try {
-      if (c.add(covers(alt, target, ctx, trail))) return c.result;
-    } finally {
-      trail.delete(key);
-    }
+    if (c.add(covers(alt, target, ctx, extendTrail(trail, target, s.$ref, sup)))) return c.result;
   }
   for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
     if (s[keyword] === undefined) continue;
@@ -119,7 +128,7 @@ function coversObject(alt: Alt, sup: Loc, s: JsonSchemaObject, ctx: Context, tra
   return c.result;
 }
 
-function allCover(alt: Alt, locs: readonly Loc[], ctx: Context, trail: Set<string>): Res {
+function allCover(alt: Alt, locs: readonly Loc[], ctx: Context, trail: RefTrail | undefined): Res {
   const c = new Conjunction();
   for (const loc of locs) if (c.add(covers(alt, loc, ctx, trail))) break;
   return c.result;
@@ -131,7 +140,7 @@ function someCovers(
   locs: readonly Loc[],
   exclusive: boolean,
   ctx: Context,
-  trail: Set<string>,
+  trail: RefTrail | undefined,
 ): Res {
   const opens: Open[] = [];
   for (const [i, loc] of locs.entries()) {
@@ -147,6 +156,9 @@ function someCovers(
       overlapSamples(alt, overlapping, ctx),
     );
   }
+  // Before giving up, split an object upstream on its discriminator: each branch may cover one value.
+  const parts = splitOnDiscriminator(alt, ctx);
+  if (parts?.every((part) => someCovers(part, locs, exclusive, ctx, trail).verdict === 'yes')) return YES;
   const keyword = exclusive ? 'oneOf' : 'anyOf';
   const witnesses = () => opens.flatMap((o) => o.witnesses());
   const relevant = opens.filter((o) => o.expects === undefined);
@@ -164,6 +176,39 @@ function someCovers(
     `no single branch of downstream's ${keyword} accepts everything upstream may produce`,
     witnesses,
   );
+}
+
+/** Discriminators with more values than this are not split on. */
+const MAX_SPLIT = 16;
+
+/**
+ * An object alternative split on a required property that has a few possible values
+ * (`kind: {enum: [...]}`): one alternative per value, which together are the original.
+ */
+function splitOnDiscriminator(alt: Alt, ctx: Context): Alt[] | undefined {
+  const f = alt.facet;
+  if (f.kind !== 'object' || alt.values !== undefined) return undefined;
+  for (const key of requiredClosure(f)) {
+    const conj = schemasForKey(f, key);
+    const values: unknown[] = [];
+    const finite = possibleKinds(conj).every((kind) =>
+      expand(conj, kind, ctx).every((a) => {
+        const listed = a.values ?? enumerate(a.facet);
+        if (listed !== undefined) values.push(...listed);
+        return listed !== undefined;
+      }),
+    );
+    if (!finite || values.length < 2 || values.length > MAX_SPLIT) continue;
+    return values.map((value) => {
+      const member = {
+        properties: new Map([[key, rootLoc({ const: value })]]),
+        patterns: [],
+        additional: undefined,
+      };
+      return { ...alt, facet: intersectObjects(f, { ...ANY_OBJECT, members: [member] }) };
+    });
+  }
+  return undefined;
 }
 
 function notCovers(alt: Alt, negated: Loc, ctx: Context): Res {

@@ -12,21 +12,22 @@ import { enumerateNumbers } from './numbers.js';
 import { no, show, YES, type Res } from './result.js';
 import { runValidator, validatorAt } from './validate.js';
 
-/** JSON equality as ajv's `const`, `enum` and `uniqueItems` use it. */
+/** JSON equality as ajv's `const`, `enum` and `uniqueItems` use it (iterative: any depth). */
 export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => deepEqual(v, b[i]));
+  const pending: [unknown, unknown][] = [[a, b]];
+  for (let pair = pending.pop(); pair !== undefined; pair = pending.pop()) {
+    const [x, y] = pair;
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (Array.isArray(x) !== Array.isArray(y)) return false;
+    const kx = Object.keys(x);
+    if (kx.length !== Object.keys(y).length) return false;
+    for (const k of kx) {
+      if (!Object.hasOwn(y, k)) return false;
+      pending.push([(x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]]);
+    }
   }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every(
-    (k) =>
-      Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-  );
+  return true;
 }
 
 /** Whether ajv accepts `value` against a located schema; undefined when it cannot tell. */

@@ -10,7 +10,7 @@ import type { Dialect, JsonSchema } from '../types.js';
 import { Context, GiveUp } from './context.js';
 import { compareConj } from './covers.js';
 import { deepEqual } from './finite.js';
-import { rootLoc } from './loc.js';
+import { containsRef, rootLoc } from './loc.js';
 import type { Open } from './result.js';
 import { confirmWitness, upstreamSamples } from './witness.js';
 
@@ -68,14 +68,16 @@ export function isSubschema(
 }
 
 function decide(sub: JsonSchema, sup: JsonSchema): SubschemaResult {
-  const ctx = new Context();
+  const ctx = new Context(containsRef(sub) || containsRef(sup));
   try {
     const res = compareConj([rootLoc(sub)], rootLoc(sup), ctx);
     return res.verdict === 'yes' ? YES : settle(res, sub, sup, ctx);
   } catch (e) {
+    if (e instanceof RangeError)
+      return Object.freeze({ verdict: 'unknown', reason: 'the schemas nest too deeply to compare' });
     if (!(e instanceof GiveUp)) throw e;
     if (e.unrunnable) return Object.freeze({ verdict: 'unknown', reason: e.reason });
-    const found = confirmWitness(() => upstreamSamples(sub, new Context()), sub, sup);
+    const found = confirmWitness(() => upstreamSamples(sub, new Context(true)), sub, sup);
     if (found === undefined) return Object.freeze({ verdict: 'unknown', reason: e.reason });
     const reason = 'upstream may produce a value that downstream rejects';
     return Object.freeze({ verdict: 'no', reason, path: found.path, witness: found.value });

@@ -59,9 +59,8 @@ export function isPlainFiniteSchema(schema: JsonSchemaObject): boolean {
 /** The members of an `allOf`/`anyOf`/`oneOf`, or undefined when the keyword is malformed. */
 export function schemaList(value: unknown): JsonSchema[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
-  return value.every((v) => typeof v === 'boolean' || isSchemaObject(v))
-    ? (value as JsonSchema[])
-    : undefined;
+  const list: unknown[] = value;
+  return list.every(isSchema) ? list : undefined;
 }
 
 export function isSchema(value: unknown): value is JsonSchema {

@@ -9,18 +9,8 @@ export type Kind = (typeof KINDS)[number];
 export function kindOf(value: unknown): Kind | undefined {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
-  switch (typeof value) {
-    case 'boolean':
-      return 'boolean';
-    case 'number':
-      return 'number';
-    case 'string':
-      return 'string';
-    case 'object':
-      return 'object';
-    default:
-      return undefined;
-  }
+  const t = typeof value;
+  return t === 'boolean' || t === 'number' || t === 'string' || t === 'object' ? t : undefined;
 }
 
 /** What a schema's `type` (and OpenAPI `nullable`, which ajv honours) lets through. */
@@ -32,40 +22,46 @@ export interface TypeSpec {
   readonly malformed: boolean;
 }
 
-const TYPE_NAMES: Record<string, Kind | 'integer'> = {
-  null: 'null',
-  boolean: 'boolean',
-  number: 'number',
-  integer: 'integer',
-  string: 'string',
-  array: 'array',
-  object: 'object',
-};
+const TYPE_NAMES: ReadonlyMap<string, Kind | 'integer'> = new Map([
+  ['null', 'null'],
+  ['boolean', 'boolean'],
+  ['number', 'number'],
+  ['integer', 'integer'],
+  ['string', 'string'],
+  ['array', 'array'],
+  ['object', 'object'],
+]);
+
+const MALFORMED: TypeSpec = { kinds: new Set(KINDS), integerOnly: false, malformed: true };
+
+function typeSpec(names: readonly unknown[], nullable: boolean): TypeSpec {
+  const kinds = new Set<Kind>();
+  let integer = false;
+  let number = false;
+  for (const name of names) {
+    const kind = typeof name === 'string' ? TYPE_NAMES.get(name) : undefined;
+    if (kind === undefined) return MALFORMED;
+    if (kind === 'integer') integer = true;
+    else kinds.add(kind);
+    if (kind === 'number') number = true;
+  }
+  if (integer) kinds.add('number');
+  if (nullable) kinds.add('null');
+  return { kinds, integerOnly: integer && !number, malformed: false };
+}
+
+/** The specs of a single type name, shared: `type` is read on every comparison. */
+const SINGLE: ReadonlyMap<string, TypeSpec> = new Map(
+  [...TYPE_NAMES.keys()].map((n) => [n, typeSpec([n], false)]),
+);
 
 /** Reads `type`; undefined when the schema has no type restriction. */
 export function readType(schema: JsonSchemaObject): TypeSpec | undefined {
   const raw = schema.type;
   if (raw === undefined) return undefined;
-  const names = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : undefined;
-  if (
-    names === undefined ||
-    names.length === 0 ||
-    !names.every((n) => typeof n === 'string' && n in TYPE_NAMES)
-  ) {
-    return { kinds: new Set(KINDS), integerOnly: false, malformed: true };
-  }
-  const kinds = new Set<Kind>();
-  let integer = false;
-  let number = false;
-  for (const name of names as string[]) {
-    const kind = TYPE_NAMES[name];
-    if (kind === 'integer') integer = true;
-    else if (kind !== undefined) kinds.add(kind);
-    if (kind === 'number') number = true;
-  }
-  if (integer) kinds.add('number');
-  if (schema.nullable === true) kinds.add('null');
-  return { kinds, integerOnly: integer && !number, malformed: false };
+  const nullable = schema.nullable === true;
+  if (typeof raw === 'string') return (nullable ? undefined : SINGLE.get(raw)) ?? typeSpec([raw], nullable);
+  return Array.isArray(raw) && raw.length > 0 ? typeSpec(raw, nullable) : MALFORMED;
 }
 
 /** "a string", "an integer": how reasons name a kind. */

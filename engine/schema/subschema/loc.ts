@@ -3,36 +3,55 @@
 // ajv do) and so that ajv can be pointed at it. Locs are cheap values; their `key`
 // identifies the schema object and its resource root for memoisation.
 import { escapeToken, pointerTokens } from '../../json/pointer.js';
-import { isSchemaObject, type JsonSchema, type JsonSchemaObject } from '../types.js';
+import { isSchemaObject, type JsonSchema } from '../types.js';
 import { GiveUp } from './context.js';
 
-export interface Loc {
-  readonly schema: JsonSchema;
-  /** The whole document, as given to isSubschema (after dialect normalisation). */
-  readonly doc: JsonSchema;
-  /** JSON pointer of `schema` inside `doc`. */
-  readonly ptr: string;
-  /** The resource root that `#…` refs resolve against, and its pointer inside `doc`. */
-  readonly base: JsonSchema;
-  readonly basePtr: string;
+export class Loc {
+  private pointer: string | undefined;
+
+  private constructor(
+    readonly schema: JsonSchema,
+    /** The whole document, as given to isSubschema (after dialect normalisation). */
+    readonly doc: JsonSchema,
+    /** The enclosing resource (`$id`) root; undefined when this schema is one itself. */
+    private readonly resource: Loc | undefined,
+    private readonly parent: Loc | undefined,
+    private readonly tokens: readonly (string | number)[],
+  ) {}
+
+  static root(doc: JsonSchema): Loc {
+    return new Loc(doc, doc, undefined, undefined, []);
+  }
+
+  /** JSON pointer of `schema` inside `doc` (built on demand: most locs never need it). */
+  get ptr(): string {
+    this.pointer ??= (this.parent?.ptr ?? '') + this.tokens.map((t) => `/${escapeToken(t)}`).join('');
+    return this.pointer;
+  }
+
+  /** The resource root that `#…` refs resolve against. */
+  get base(): JsonSchema {
+    return (this.resource ?? this).schema;
+  }
+
+  get baseLoc(): Loc {
+    return this.resource ?? this;
+  }
+
+  /** The value found at `tokens` below this schema. */
+  child(value: JsonSchema, tokens: readonly (string | number)[]): Loc {
+    const ownResource = isSchemaObject(value) && typeof value.$id === 'string';
+    return new Loc(value, this.doc, ownResource ? undefined : this.baseLoc, this, tokens);
+  }
 }
 
 export function rootLoc(doc: JsonSchema): Loc {
-  return { schema: doc, doc, ptr: '', base: doc, basePtr: '' };
-}
-
-/** A schema with no refs that needs no document (made up by the checker itself). */
-export function standalone(schema: JsonSchema): Loc {
-  return rootLoc(schema);
+  return Loc.root(doc);
 }
 
 /** The subschema `value` found at `tokens` below `loc`. */
 export function childLoc(loc: Loc, value: JsonSchema, ...tokens: (string | number)[]): Loc {
-  const ptr = loc.ptr + tokens.map((t) => `/${escapeToken(t)}`).join('');
-  if (isSchemaObject(value) && typeof value.$id === 'string') {
-    return { schema: value, doc: loc.doc, ptr, base: value, basePtr: ptr };
-  }
-  return { schema: value, doc: loc.doc, ptr, base: loc.base, basePtr: loc.basePtr };
+  return loc.child(value, tokens);
 }
 
 const ids = new WeakMap<object, number>();
@@ -76,30 +95,13 @@ export function resolveRef(loc: Loc, ref: string): Loc {
     throw new GiveUp(`$ref "${ref}" names an anchor, which the checker does not follow`);
   }
   let current: unknown = loc.base;
-  let target: Loc = {
-    schema: loc.base,
-    doc: loc.doc,
-    ptr: loc.basePtr,
-    base: loc.base,
-    basePtr: loc.basePtr,
-  };
-  let ptr = loc.basePtr;
+  let target = loc.baseLoc;
   for (const token of pointerTokens(fragment)) {
     if (Array.isArray(current) && /^(0|[1-9][0-9]*)$/.test(token)) current = current[Number(token)];
     else if (isSchemaObject(current) && Object.hasOwn(current, token)) current = current[token];
     else throw new GiveUp(`$ref "${ref}" does not resolve to anything in the schema`);
-    ptr += `/${escapeToken(token)}`;
-    if (isSchemaObject(current) && typeof current.$id === 'string') {
-      target = { schema: current, doc: loc.doc, ptr, base: current, basePtr: ptr };
-    } else {
-      target = {
-        schema: current as JsonSchema,
-        doc: loc.doc,
-        ptr,
-        base: target.base,
-        basePtr: target.basePtr,
-      };
-    }
+    // Steps through maps and lists too: only the last value must be a schema.
+    target = target.child(current as JsonSchema, [token]);
   }
   if (typeof current !== 'boolean' && !isSchemaObject(current)) {
     throw new GiveUp(`$ref "${ref}" resolves to something that is not a schema`);
@@ -107,7 +109,42 @@ export function resolveRef(loc: Loc, ref: string): Loc {
   return target;
 }
 
-/** The object form of a located schema, for code that has already handled booleans. */
-export function objectOf(loc: Loc): JsonSchemaObject {
-  return isSchemaObject(loc.schema) ? loc.schema : {};
+/** The refs followed at one value position without reaching a value, newest first. */
+export interface RefTrail {
+  readonly key: string;
+  readonly next: RefTrail | undefined;
+}
+
+/** Follows `$ref` to `target`, or throws GiveUp when that closes a cycle that never reaches a value. */
+export function extendTrail(trail: RefTrail | undefined, target: Loc, ref: string, at: Loc): RefTrail {
+  const key = locKey(target);
+  for (let t = trail; t !== undefined; t = t.next) {
+    if (t.key === key) {
+      throw new GiveUp(
+        `$ref "${ref}" at ${at.ptr || '/'} is part of a cycle that never reaches a value`,
+        true,
+      );
+    }
+  }
+  return { key, next: trail };
+}
+
+/** Whether a JSON document has a ref-like key anywhere (iterative: any depth). */
+export function containsRef(doc: unknown): boolean {
+  const pending: unknown[] = [doc];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const v of value as unknown[]) pending.push(v);
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      if (!Object.hasOwn(record, key)) continue;
+      if (key === '$ref' || key === '$dynamicRef' || key === '$recursiveRef') return true;
+      pending.push(record[key]);
+    }
+  }
+  return false;
 }

@@ -99,12 +99,12 @@ function effectiveRange(f: NumberFacet): Range {
   const step = integerStep(f);
   let { lo, loEx, hi, hiEx } = f;
   if (step === undefined) return { lo, loEx, hi, hiEx };
-  if (Number.isFinite(lo) && Math.abs(lo) < SAFE) {
+  if (Number.isFinite(lo) && Math.abs(lo) + step < SAFE) {
     let k = Math.ceil(lo / step) - 1;
     while (!(k * step > lo || (k * step === lo && !loEx))) k++;
     [lo, loEx] = [k * step, false];
   }
-  if (Number.isFinite(hi) && Math.abs(hi) < SAFE) {
+  if (Number.isFinite(hi) && Math.abs(hi) + step < SAFE) {
     let k = Math.floor(hi / step) + 1;
     while (!(k * step < hi || (k * step === hi && !hiEx))) k--;
     [hi, hiEx] = [k * step, false];

@@ -6,7 +6,7 @@ import { escapeToken } from '../../json/pointer.js';
 import type { Context } from './context.js';
 import { compareConj } from './covers.js';
 import { member } from './finite.js';
-import { standalone, type Loc } from './loc.js';
+import { rootLoc, type Loc } from './loc.js';
 import {
   buildObject,
   canHave,
@@ -22,7 +22,7 @@ import {
 import { Conjunction, nested, no, showList, unknown, upTo, YES, type Open, type Res } from './result.js';
 import { sampleConj } from './witness.js';
 
-const ANY_STRING_SCHEMA: Loc = standalone({ type: 'string' });
+const ANY_STRING_SCHEMA: Loc = rootLoc({ type: 'string' });
 
 function namedKeys(a: ObjectFacet, b: ObjectFacet): Set<string> {
   const out = new Set<string>();
@@ -34,13 +34,17 @@ function namedKeys(a: ObjectFacet, b: ObjectFacet): Set<string> {
   return out;
 }
 
-/** The downstream schemas that may apply to a property of the fresh case: all of them must hold. */
-function freshRequirements(sup: ObjectFacet, fresh: FreshCase): Loc[] {
-  const out: Loc[] = [];
+/**
+ * The downstream schemas that may apply to a property of the fresh case (all must hold),
+ * each with the pattern a property must match for it to apply.
+ */
+function freshRequirements(sup: ObjectFacet, fresh: FreshCase): { loc: Loc; pattern?: string }[] {
+  const out: { loc: Loc; pattern?: string }[] = [];
   for (const m of sup.members) {
-    for (const q of m.patterns) if (!fresh.misses.has(q.source)) out.push(q.schema);
+    for (const q of m.patterns)
+      if (!fresh.misses.has(q.source)) out.push({ loc: q.schema, pattern: q.source });
     if (m.additional !== undefined && !m.patterns.some((q) => fresh.matches.has(q.source)))
-      out.push(m.additional);
+      out.push({ loc: m.additional });
   }
   return out;
 }
@@ -95,11 +99,11 @@ export function objectsCover(sub: ObjectFacet, sup: ObjectFacet, ctx: Context): 
 
   const declared = sup.members.flatMap((m) => [...m.properties.keys()]);
   for (const fresh of cases) {
-    const key = freshKey(fresh, named);
-    const embed = (inner: unknown) =>
-      key === undefined ? [] : buildObject(sub, ctx, 0, { set: [key, inner] });
-    for (const supLoc of freshRequirements(sup, fresh)) {
+    for (const { loc: supLoc, pattern } of freshRequirements(sup, fresh)) {
       if (supLoc.schema === true) continue;
+      const key = freshKey(fresh, named, '', pattern);
+      const embed = (inner: unknown) =>
+        key === undefined ? [] : buildObject(sub, ctx, 0, { set: [key, inner] });
       const others = declared.length > 0 ? ` other than ${showList(declared)}` : '';
       const res =
         supLoc.schema === false

@@ -52,7 +52,9 @@ function count(v: unknown): number | undefined {
 }
 
 function stringList(v: unknown): string[] | undefined {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...new Set(v as string[])] : undefined;
+  if (!Array.isArray(v)) return undefined;
+  const list: unknown[] = v;
+  return list.every((x): x is string => typeof x === 'string') ? [...new Set(list)] : undefined;
 }
 
 export function readObject(loc: Loc, s: JsonSchemaObject): { facet: ObjectFacet; approx: boolean } {
@@ -64,7 +66,12 @@ export function readObject(loc: Loc, s: JsonSchemaObject): { facet: ObjectFacet;
     const map = s[keyword];
     if (map === undefined) return;
     if (!isSchemaObject(map)) approx = true;
-    else for (const [k, v] of Object.entries(map)) isSchema(v) ? each(k, v) : (approx = true);
+    else {
+      for (const [k, v] of Object.entries(map)) {
+        if (isSchema(v)) each(k, v);
+        else approx = true;
+      }
+    }
   };
   schemaMap('properties', (k, v) => properties.set(k, childLoc(loc, v, 'properties', k)));
   schemaMap('patternProperties', (k, v) =>
@@ -234,15 +241,21 @@ export function freshCases(f: ObjectFacet): FreshCase[] {
   return cases;
 }
 
-/** A property name of the given fresh case that none of `taken` uses. */
-export function freshKey(c: FreshCase, taken: ReadonlySet<string>, suffix = ''): string | undefined {
-  const guesses = [...[...c.matches].flatMap(samplesMatching), 'extra', 'other', 'x', 'zz_extra', 'key_1'];
+/** A property name of the fresh case (and matching `pattern` too, when given) that none of `taken` uses. */
+export function freshKey(
+  c: FreshCase,
+  taken: ReadonlySet<string>,
+  suffix = '',
+  pattern?: string,
+): string | undefined {
+  const matches = pattern === undefined ? [...c.matches] : [...c.matches, pattern];
+  const guesses = [...matches.flatMap(samplesMatching), 'extra', 'other', 'x', 'zz_extra', 'key_1'];
   return guesses
     .map((g) => g + suffix)
     .find(
       (k) =>
         !taken.has(k) &&
-        [...c.matches].every((s) => regexOf(s)?.test(k)) &&
+        matches.every((s) => regexOf(s)?.test(k)) &&
         ![...c.misses].some((s) => regexOf(s)?.test(k)),
     );
 }

@@ -76,6 +76,7 @@ class Reader {
   private atom(): Node {
     const start = this.pos;
     const ch = this.src[this.pos++];
+    if (ch === undefined) throw new Unsupported();
     switch (ch) {
       case '^':
       case '$':
@@ -116,7 +117,6 @@ class Reader {
       case '{':
         throw new Unsupported();
       default:
-        if (ch === undefined) throw new Unsupported();
         // A whole code point: the pattern is read in unicode mode.
         if (/[\uD800-\uDBFF]/.test(ch)) this.pos++;
         return { type: 'chars', source: this.src.slice(start, this.pos) };

@@ -50,11 +50,6 @@ export function nested(res: Res, token: string | number, embed: (inner: unknown)
   };
 }
 
-/** Adds more candidate witnesses to an open result. */
-export function withWitnesses(res: Open, more: () => unknown[]): Open {
-  return { ...res, witnesses: () => [...res.witnesses(), ...more()] };
-}
-
 /**
  * The result of several requirements that must all hold: the first "no" decides (callers
  * stop early when `add` returns true), otherwise the first "unknown", otherwise "yes".

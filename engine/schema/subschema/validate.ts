@@ -8,27 +8,18 @@ import { contentId } from '../../json/jcs.js';
 import { pointerTokens } from '../../json/pointer.js';
 import { isSchemaObject, type JsonSchema } from '../types.js';
 import { compileSchema } from '../validator.js';
-import type { Loc } from './loc.js';
+import { containsRef, type Loc } from './loc.js';
 
 const refFree = new WeakMap<object, boolean>();
 
-/** Whether a schema contains no `$ref`-like keyword anywhere (conservatively: any such key). */
-function hasNoRefs(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return true;
-  const known = refFree.get(value);
-  if (known !== undefined) return known;
-  let result = true;
-  if (Array.isArray(value)) result = value.every(hasNoRefs);
-  else {
-    for (const [key, v] of Object.entries(value)) {
-      if (key === '$ref' || key === '$dynamicRef' || key === '$recursiveRef' || !hasNoRefs(v)) {
-        result = false;
-        break;
-      }
-    }
+function hasNoRefs(schema: JsonSchema): boolean {
+  if (typeof schema === 'boolean') return true;
+  let known = refFree.get(schema);
+  if (known === undefined) {
+    known = !containsRef(schema);
+    refFree.set(schema, known);
   }
-  refFree.set(value, result);
-  return result;
+  return known;
 }
 
 const wrappers = new WeakMap<object, Map<string, JsonSchema>>();
