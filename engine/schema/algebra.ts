@@ -13,7 +13,7 @@ const ALL_TYPES: readonly JsonType[] = ['null', 'boolean', 'object', 'array', 'n
 /** Beyond this depth of combinators and refs, answers fall back to "could be anything". */
 const MAX_DEPTH = 24;
 
-export function jsonTypeOf(value: unknown): JsonType {
+function jsonTypeOf(value: unknown): JsonType {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   const t = typeof value;
@@ -22,7 +22,7 @@ export function jsonTypeOf(value: unknown): JsonType {
 }
 
 /** The JSON types a schema may admit (an over-approximation; integer counts as number). */
-export function typesOf(schema: JsonSchema): Set<JsonType> {
+function typesOf(schema: JsonSchema): Set<JsonType> {
   return typesIn(bodyOf(schema), defsOf(schema), 0);
 }
 

@@ -9,13 +9,10 @@ import { contentId } from '../json/jcs.js';
 import { pointerGet, pointerTokens } from '../json/pointer.js';
 import { normalizeSchema } from './normalize.js';
 import { isSchemaObject, type JsonSchema, type JsonSchemaObject } from './types.js';
+import { directSubschemas, mapSubschemas } from './vocabulary.js';
 
 export type Defs = Readonly<Record<string, JsonSchema>>;
 
-/** Keywords whose value is data, not a schema: never rewritten or searched for refs. */
-const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples', 'required', 'dependentRequired']);
-/** Keywords whose value maps names to schemas. */
-const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 /** Root keywords that lose their meaning once a schema is cut apart or combined. */
 const ROOT_ONLY = new Set(['$id', '$schema', '$defs', 'definitions', '$anchor', '$dynamicAnchor']);
 
@@ -145,36 +142,18 @@ function rewriteRoot(root: JsonSchemaObject): JsonSchema {
 
 function rewrite(schema: JsonSchema, rewriteRef: (ref: string) => string): JsonSchema {
   if (!isSchemaObject(schema)) return schema;
-  const out: JsonSchemaObject = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === '$ref' && typeof value === 'string') out[key] = rewriteRef(value);
-    else if (DATA_KEYWORDS.has(key)) out[key] = value;
-    else if (SCHEMA_MAPS.has(key) && isSchemaObject(value))
-      out[key] = Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [k, rewrite(v as JsonSchema, rewriteRef)]),
-      );
-    else if (Array.isArray(value)) out[key] = value.map((v: unknown) => rewriteAny(v, rewriteRef));
-    else out[key] = rewriteAny(value, rewriteRef);
-  }
+  const out = mapSubschemas(schema, (sub) => rewrite(sub, rewriteRef));
+  if (typeof schema.$ref === 'string') out.$ref = rewriteRef(schema.$ref);
   return out;
 }
 
-function rewriteAny(value: unknown, rewriteRef: (ref: string) => string): unknown {
-  return isSchemaObject(value) ? rewrite(value, rewriteRef) : value;
-}
-
-/** Calls `fn` on every subschema object (the schema itself included), skipping data keywords. */
-export function forEachSubschema(schema: JsonSchema, fn: (sub: JsonSchemaObject) => void): void {
-  const stack: unknown[] = [schema];
+/** Calls `fn` on every subschema object (the schema itself included). */
+function forEachSubschema(schema: JsonSchema, fn: (sub: JsonSchemaObject) => void): void {
+  const stack: JsonSchema[] = [schema];
   while (stack.length > 0) {
-    const current = stack.pop();
+    const current = stack.pop()!;
     if (!isSchemaObject(current)) continue;
     fn(current);
-    for (const [key, value] of Object.entries(current)) {
-      if (DATA_KEYWORDS.has(key)) continue;
-      if (SCHEMA_MAPS.has(key) && isSchemaObject(value)) stack.push(...Object.values(value));
-      else if (Array.isArray(value)) stack.push(...(value as unknown[]));
-      else stack.push(value);
-    }
+    for (const child of directSubschemas(current)) stack.push(child.schema);
   }
 }

@@ -7,6 +7,18 @@ export { schemaProblems, type SchemaProblem } from './wellformed.js';
 export { runSubschemaBatch } from './batch.js';
 export { isSchemaObject, type Dialect, type JsonSchema, type JsonSchemaObject } from './types.js';
 export { compileSchema, isValid, validateValue, type SchemaViolation } from './validator.js';
-export * from './algebra.js';
-export * from './bundle.js';
-export * from './short-form.js';
+export {
+  allOfSchemas,
+  anyOfSchemas,
+  arrayOf,
+  hasProperty,
+  itemsOf,
+  objectOf,
+  propertyOf,
+  relaxProperties,
+  replaceProperties,
+  tupleOf,
+  withoutProperty,
+} from './algebra.js';
+export { bodyOf, defsOf, importSchema, withDefs } from './bundle.js';
+export { shortForm } from './short-form.js';

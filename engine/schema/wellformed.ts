@@ -8,6 +8,7 @@ import { GiveUp } from './subschema/context.js';
 import { childLoc, resolveRef, rootLoc, type Loc } from './subschema/loc.js';
 import { isSchemaObject, type JsonSchema } from './types.js';
 import { compileSchema } from './validator.js';
+import { directSubschemas } from './vocabulary.js';
 
 export interface SchemaProblem {
   /** JSON pointer of the offending place: `pointer` (where the schema sits) + the path inside it. */
@@ -15,24 +16,6 @@ export interface SchemaProblem {
   message: string;
 }
 
-/** Keywords whose value is one schema. */
-const ONE = [
-  'not',
-  'if',
-  'then',
-  'else',
-  'items',
-  'contains',
-  'additionalProperties',
-  'propertyNames',
-  'unevaluatedItems',
-  'unevaluatedProperties',
-  'contentSchema',
-];
-/** Keywords whose value is a list of schemas. */
-const LIST = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
-/** Keywords whose value maps names to schemas. */
-const MAP = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
 /** Keywords that apply their schemas to the same value: a cycle through them alone never ends. */
 const IN_PLACE_ONE = ['not', 'if', 'then', 'else'];
 const IN_PLACE_LIST = ['allOf', 'anyOf', 'oneOf'];
@@ -84,15 +67,7 @@ function subschemas(doc: JsonSchema): Loc[] {
     out.push(loc);
     const s = loc.schema;
     if (!isSchemaObject(s)) return;
-    const child = (value: unknown, ...tokens: (string | number)[]) => {
-      if (typeof value === 'boolean' || isSchemaObject(value)) visit(childLoc(loc, value, ...tokens));
-    };
-    for (const k of ONE) child(s[k], k);
-    for (const k of LIST) if (Array.isArray(s[k])) (s[k] as unknown[]).forEach((v, i) => child(v, k, i));
-    for (const k of MAP) {
-      const map = s[k];
-      if (isSchemaObject(map)) for (const [name, v] of Object.entries(map)) child(v, k, name);
-    }
+    for (const { steps, schema } of directSubschemas(s)) visit(childLoc(loc, schema, ...steps));
   };
   visit(rootLoc(doc));
   return out;
