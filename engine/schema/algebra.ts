@@ -22,10 +22,6 @@ function jsonTypeOf(value: unknown): JsonType {
 }
 
 /** The JSON types a schema may admit (an over-approximation; integer counts as number). */
-function typesOf(schema: JsonSchema): Set<JsonType> {
-  return typesIn(bodyOf(schema), defsOf(schema), 0);
-}
-
 function typesIn(schema: JsonSchema, defs: Defs, depth: number): Set<JsonType> {
   if (schema === false) return new Set();
   if (schema === true || depth > MAX_DEPTH) return new Set(ALL_TYPES);
@@ -205,11 +201,13 @@ function replaceIn(
   const properties = isSchemaObject(s.properties) ? s.properties : {};
   own.properties = { ...properties, ...replaced };
   own.required = [...new Set([...(Array.isArray(s.required) ? (s.required as string[]) : []), ...keys])];
-  if ('additionalProperties' in s) own.additionalProperties = s.additionalProperties;
-  if (isSchemaObject(s.patternProperties)) {
-    const kept = Object.entries(s.patternProperties).filter(([p]) => !keys.some((k) => patternMatches(p, k)));
-    if (kept.length > 0) own.patternProperties = Object.fromEntries(kept);
-  }
+  // A pattern that matches a replaced key would constrain the new value: it goes, and so
+  // does additionalProperties, which would otherwise take over the keys it matched.
+  const patterns = isSchemaObject(s.patternProperties) ? Object.entries(s.patternProperties) : [];
+  const kept = patterns.filter(([p]) => !keys.some((k) => patternMatches(p, k)));
+  if (kept.length > 0) own.patternProperties = Object.fromEntries(kept);
+  if ('additionalProperties' in s && kept.length === patterns.length)
+    own.additionalProperties = s.additionalProperties;
   if (typeof s.minProperties === 'number') own.minProperties = s.minProperties;
   if (isSchemaObject(s.dependentRequired)) {
     const kept = Object.entries(s.dependentRequired).filter(([trigger]) => !keys.includes(trigger));
