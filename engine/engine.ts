@@ -1,7 +1,7 @@
 // The engine as a library (ENGINE §8): the stages of a project plus extra libraries, and
 // `check` over compositions given as a path or a parsed object. The CLI is a thin shell
 // over exactly this object, so library users get the same answers as `noether-ts`.
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isNoetherError, NoetherError, type Diagnostic } from './errors.js';
@@ -10,6 +10,7 @@ import { checkComposition, type CheckOptions } from './graph/check.js';
 import { compositionId } from './graph/canonical.js';
 import { parseComposition, parseCompositionValue, type ParsedComposition } from './graph/parse.js';
 import type { Position } from './json/parse.js';
+import { decodeJsonText } from './json/text.js';
 import type { JsonSchema } from './schema/index.js';
 import {
   loadProjectConfig,
@@ -58,14 +59,27 @@ export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engin
   return new LoadedEngine(root, registry);
 }
 
-/** The nearest folder at or above `from` that holds noether.config.json. */
+/**
+ * The nearest folder at or above `from` that holds noether.config.json. A config that is
+ * a broken symbolic link still counts (lstat, not exists), so that loading it reports
+ * the problem instead of silently taking a config further up, or none.
+ */
 export function findProjectRoot(from: string): string | undefined {
   let dir = resolve(from);
   for (;;) {
-    if (existsSync(join(dir, PROJECT_CONFIG_FILE))) return dir;
+    if (hasEntry(join(dir, PROJECT_CONFIG_FILE))) return dir;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+function hasEntry(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    // Not even lstat can look (a folder above that cannot be searched): as if absent.
+    return false;
   }
 }
 
@@ -108,9 +122,16 @@ class LoadedEngine implements Engine {
 
 async function readGraphFile(path: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    return decodeJsonText(await readFile(path), path);
   } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(cause);
+    if (isNoetherError(cause)) throw cause;
+    const code = (cause as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder; name a composition file'
+          : (cause as Error).message;
     throw new NoetherError('NOE_FILE_READ', `cannot read ${path}: ${reason}`, { place: { file: path } });
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,13 @@ describe('the library API (ENGINE §8)', () => {
     expect(engine.registry.get('shout')).toBeDefined();
   });
 
+  it('takes a noether.config.json that is a broken symbolic link as the project root, not one above it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'noether-engine-'));
+    mkdirSync(join(dir, 'project'));
+    symlinkSync(join(dir, 'missing.json'), join(dir, 'project', 'noether.config.json'));
+    expect(api.findProjectRoot(join(dir, 'project'))).toBe(join(dir, 'project'));
+  });
+
   it('adds --stages libraries from any working directory, without a project', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'noether-engine-'));
     const engine = await api.loadEngine({ cwd, stages: [fixtures] });
@@ -56,6 +63,24 @@ describe('the library API (ENGINE §8)', () => {
     const report = await engine.check(graph, { input: { type: 'number' } });
     expect(report.errors.map((e) => [e.code, e.pointer])).toEqual([['NOE_TYPE_MISMATCH', '/root']]);
     expect((await engine.check(graph, { input: TEXT })).ok).toBe(true);
+  });
+
+  it('reports a broken input schema given to check without placing it in the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'noether-engine-'));
+    const file = join(dir, 'ok.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ description: 'x', version: '1', root: { op: 'Stage', id: 'upper' } }),
+    );
+    const engine = await api.loadEngine({ cwd: dir, stages: [fixtures] });
+    const report = await engine.check(file, { input: { properties: { a: { $ref: '#/$defs/gone' } } } });
+    expect(report.errors).toHaveLength(1);
+    expect(report.errors[0]).toMatchObject({
+      code: 'NOE_SCHEMA_INVALID',
+      details: { schemaPointer: '/properties/a/$ref' },
+    });
+    expect(report.errors[0]!.pointer).toBeUndefined();
+    expect(report.errors[0]!.line).toBeUndefined();
   });
 
   it('places every diagnostic of a file at its line and column', async () => {

@@ -4,6 +4,7 @@ import type { CheckReport, Engine } from '../engine.js';
 import { compositionId } from '../graph/canonical.js';
 import { parseEffectList } from '../graph/effects.js';
 import { parseComposition } from '../graph/parse.js';
+import { decodeJsonText } from '../json/text.js';
 import { readFile } from 'node:fs/promises';
 import { shortForm } from '../schema/index.js';
 import type { Effect } from '../stage/types.js';
@@ -59,15 +60,15 @@ export async function graphCheck(
 export async function graphId(files: string[], json: boolean, io: CliIO): Promise<number> {
   if (files.length !== 1) throw new NoetherError('NOE_USAGE', 'graph id takes exactly one composition file');
   const file = files[0]!;
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (cause) {
     throw new NoetherError('NOE_FILE_READ', `cannot read ${file}: ${(cause as Error).message}`, {
       place: { file },
     });
   }
-  const id = compositionId(parseComposition(text, file).composition.root);
+  const id = compositionId(parseComposition(decodeJsonText(bytes, file), file).composition.root);
   if (json) envelopeOk(io, 'graph id', { file, compositionId: id });
   else io.stdout(id + '\n');
   return 0;

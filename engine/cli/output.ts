@@ -23,8 +23,11 @@ export function envelopeError(
 
 /** The exit code of a set of errors: the most fundamental class wins (1 before 2 before 3). */
 export function exitCodeFor(errors: readonly Diagnostic[]): ExitCode {
-  if (errors.length === 0) return 0;
-  return Math.min(...errors.map((e) => exitCodeOf(e.code))) as ExitCode;
+  // A fold, not Math.min(...codes): spreading a huge list of errors overflows the stack.
+  return errors.reduce<ExitCode>((lowest, e) => {
+    const exit = exitCodeOf(e.code);
+    return lowest === 0 || exit < lowest ? exit : lowest;
+  }, 0);
 }
 
 /** `file:line:col: error NOE_X at /pointer` then the message, the witness and the fix. */

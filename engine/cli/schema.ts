@@ -1,7 +1,8 @@
 // `noether-ts schema sub LHS RHS` and `noether-ts schema sub --batch FILE` (ENGINE §4).
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { NoetherError } from '../errors.js';
+import { isNoetherError, NoetherError } from '../errors.js';
+import { decodeJsonText } from '../json/text.js';
 import { parseJsonDocument } from '../json/parse.js';
 import { isSubschema, runSubschemaBatch, type JsonSchema } from '../schema/index.js';
 import { envelopeOk, type CliIO } from './output.js';
@@ -55,8 +56,9 @@ function readSchemaArgument(arg: string): JsonSchema {
   let text = arg;
   if (!inline) {
     try {
-      text = readFileSync(arg, 'utf8');
+      text = decodeJsonText(readFileSync(arg), arg);
     } catch (cause) {
+      if (isNoetherError(cause)) throw cause;
       throw new NoetherError('NOE_FILE_READ', `cannot read ${arg}: ${(cause as Error).message}`, {
         place: { file: arg },
       });

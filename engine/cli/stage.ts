@@ -24,7 +24,8 @@ export function stageList(engine: Engine, json: boolean, io: CliIO): number {
 }
 
 export function stageShow(engine: Engine, refs: string[], json: boolean, io: CliIO): number {
-  if (refs.length !== 1) throw new NoetherError('NOE_USAGE', 'stage show takes exactly one stage name or id');
+  if (refs.length !== 1 || refs[0] === '')
+    throw new NoetherError('NOE_USAGE', 'stage show takes exactly one stage name or id');
   const result = engine.registry.resolve(refs[0]!);
   if (!result.ok)
     throw new NoetherError(result.code, result.message, { details: { suggestions: result.suggestions } });

@@ -54,6 +54,12 @@ export interface CheckResult {
 const OBJECT: JsonSchema = { type: 'object' };
 const ARRAY: JsonSchema = { type: 'array' };
 const BOOLEAN: JsonSchema = { type: 'boolean' };
+/**
+ * How many Parallel/Merge case splits may nest before the checker checks a child once, on
+ * the union of both cases: each split checks the child twice, so unbounded nesting would
+ * take time (and print diagnostics) exponential in the depth of the graph.
+ */
+const MAX_NESTED_CASES = 2;
 
 export function checkComposition(
   composition: Composition,
@@ -63,7 +69,10 @@ export function checkComposition(
   const checker = new Checker(registry, options.strict ?? false);
   const declared = options.input ?? composition.input;
   const inputOk =
-    declared === undefined || checker.wellFormed(declared, options.input === undefined ? '/input' : '');
+    declared === undefined ||
+    (options.input === undefined
+      ? checker.wellFormed(declared, '/input')
+      : checker.givenInputWellFormed(declared));
   const outputOk = composition.output === undefined || checker.wellFormed(composition.output, '/output');
   // The input as declared (what users read), or the one inferred from the graph.
   const input = declared ?? requiredInput(composition.root, (ref) => checker.peek(ref));
@@ -95,7 +104,10 @@ export function checkComposition(
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
   readonly stages = new Map<string, Stage>();
-  readonly effectSites: EffectSite[] = [];
+  /** By node pointer: a node checked once per Parallel/Merge case is still one site. */
+  readonly #effectSites = new Map<string, EffectSite>();
+  /** Diagnostics already reported: a node checked in several cases reports a problem once. */
+  readonly #reported = new Set<string>();
   /** While checking one case of a Parallel/Merge input, what that case is. */
   private readonly cases: string[] = [];
 
@@ -104,8 +116,23 @@ class Checker {
     private readonly strict: boolean,
   ) {}
 
+  get effectSites(): EffectSite[] {
+    return [...this.#effectSites.values()];
+  }
+
   report(diagnostics: Diagnostic[]): void {
-    this.diagnostics.push(...diagnostics);
+    for (const d of diagnostics) this.add(d);
+  }
+
+  private add(d: Diagnostic): void {
+    const key = JSON.stringify([d.code, d.severity, d.pointer, d.message]);
+    if (this.#reported.has(key)) return;
+    this.#reported.add(key);
+    this.diagnostics.push(d);
+  }
+
+  private effectSite(site: EffectSite): void {
+    this.#effectSites.set(site.pointer, site);
   }
 
   /** Resolves a reference without reporting (used by input inference). */
@@ -118,6 +145,27 @@ class Checker {
     const problems = schemaProblems(schema, pointer);
     for (const p of problems)
       this.error('NOE_SCHEMA_INVALID', p.pointer, `invalid JSON Schema: ${p.message}`);
+    return problems.length === 0;
+  }
+
+  /**
+   * The input schema a library caller passed to check is not in the document: its
+   * problems carry no document pointer (which would place them at a wrong line:column),
+   * only the place inside that schema.
+   */
+  givenInputWellFormed(schema: JsonSchema): boolean {
+    const problems = schemaProblems(schema);
+    for (const p of problems)
+      this.add(
+        diagnostic(
+          'NOE_SCHEMA_INVALID',
+          `invalid JSON Schema in the input given to check: ${p.message}`,
+          {},
+          {
+            details: { schemaPointer: p.pointer },
+          },
+        ),
+      );
     return problems.length === 0;
   }
 
@@ -195,7 +243,7 @@ class Checker {
         return output === undefined ? undefined : arrayOf(output);
       }
       case 'RemoteStage': {
-        this.effectSites.push({
+        this.effectSite({
           pointer: ptr,
           label: `RemoteStage ${node.url}`,
           effects: ['Fallible', 'Network'],
@@ -221,7 +269,7 @@ class Checker {
     }
     const stage = resolved.stage;
     this.stages.set(ptr, stage);
-    this.effectSites.push({ pointer: ptr, label: `stage "${stage.name}"`, effects: stage.effects });
+    this.effectSite({ pointer: ptr, label: `stage "${stage.name}"`, effects: stage.effects });
     const stageInput = importSchema(stage.input);
     const downstream = `the input of stage "${stage.name}"`;
     if (node.config === undefined) {
@@ -263,10 +311,11 @@ class Checker {
       fits = false;
       const where = pointerJoin(ptr, 'config', key);
       const violation = validateValue(accepted, value)[0];
+      const inside = violation?.valuePointer ? ` at ${violation.valuePointer}` : '';
       const why =
         accepted === false
           ? `stage "${name}" has no input property "${key}"`
-          : `config value ${violation?.valuePointer ?? ''} ${violation?.message ?? 'is rejected'} (stage "${name}" expects ${shortForm(accepted)})`;
+          : `config value "${key}"${inside} ${violation?.message ?? 'is rejected'} (stage "${name}" expects ${shortForm(accepted)})`;
       this.error('NOE_CONFIG_TYPE', where, why);
     }
     return fits;
@@ -285,6 +334,8 @@ class Checker {
     const presence = hasProperty(input, key);
     if (presence === 'always') return check(propertyOf(input, key), undefined);
     if (presence === 'never') return check(input, undefined);
+    if (this.cases.length >= MAX_NESTED_CASES)
+      return check(anyOfSchemas([propertyOf(input, key), withoutProperty(input, key)]), undefined);
     const withKey = check(propertyOf(input, key), `when the input has property "${key}"`);
     const withoutKey = check(withoutProperty(input, key), `when the input lacks property "${key}"`);
     return withKey !== undefined && withoutKey !== undefined
@@ -328,17 +379,17 @@ class Checker {
     const extra = 'witness' in result ? { witness: { value: result.witness } } : {};
     if (result.verdict === 'no') {
       const message = `${upstreamName} ${shortForm(upstream)} does not fit ${downstreamName} ${shortForm(downstream)}${when}: ${result.reason ?? 'not a subschema'}${at}`;
-      this.diagnostics.push(diagnostic(code, message, { pointer: ptr }, { ...extra, details }));
+      this.add(diagnostic(code, message, { pointer: ptr }, { ...extra, details }));
     } else {
       const message = `cannot decide whether ${upstreamName} ${shortForm(upstream)} fits ${downstreamName} ${shortForm(downstream)}${when}: ${result.reason ?? 'undecided'}`;
       const severity = this.strict ? 'error' : 'warning';
-      this.diagnostics.push(diagnostic('NOE_TYPE_UNKNOWN', message, { pointer: ptr }, { severity, details }));
+      this.add(diagnostic('NOE_TYPE_UNKNOWN', message, { pointer: ptr }, { severity, details }));
     }
     return result.verdict === 'unknown';
   }
 
   private error(code: ErrorCode, pointer: string, message: string, details?: Record<string, unknown>): void {
-    this.diagnostics.push(diagnostic(code, message, { pointer }, details === undefined ? {} : { details }));
+    this.add(diagnostic(code, message, { pointer }, details === undefined ? {} : { details }));
   }
 }
 

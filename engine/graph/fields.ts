@@ -7,7 +7,7 @@
 // hashing and validation must never meet a function, a NaN or a cycle later.
 import { closest, distance } from 'fastest-levenshtein';
 import type { ErrorCode } from '../errors.js';
-import { MAX_JSON_DEPTH } from '../json/parse.js';
+import { LONE_SURROGATE_CHAR, MAX_JSON_DEPTH } from '../json/parse.js';
 import { pointerJoin } from '../json/pointer.js';
 import type { JsonSchema } from '../schema/types.js';
 import type { Node, Pinning } from './ast.js';
@@ -227,7 +227,7 @@ export function found(value: unknown): string {
 
 /**
  * The first place inside a caller's value that JSON cannot carry (undefined in an array,
- * NaN, a function, a Date, a cycle, or nesting past MAX_JSON_DEPTH), so that hashing
+ * NaN, a function, a Date, a cycle, a lone surrogate, or nesting past MAX_JSON_DEPTH), so that hashing
  * and validation later never meet one. Iterative, as the value may be arbitrarily deep.
  */
 function firstNonJson(value: unknown): { tokens: (string | number)[]; found: string } | undefined {
@@ -243,6 +243,8 @@ function firstNonJson(value: unknown): { tokens: (string | number)[]; found: str
       done.add(leaving);
       continue;
     }
+    if (typeof v === 'string' && LONE_SURROGATE_CHAR.test(v))
+      return { tokens, found: 'a string with a lone surrogate, which JSON text cannot carry (I-JSON)' };
     if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
     if (typeof v === 'number' && Number.isFinite(v)) continue;
     if (typeof v !== 'object' || !(Array.isArray(v) || isJsonObject(v))) return { tokens, found: found(v) };

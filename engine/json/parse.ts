@@ -36,6 +36,8 @@ export function parseJsonDocument(text: string, file?: string): JsonDocument {
 
 class Parser {
   private pos = 0;
+  /** 1 when the text starts with a byte order mark, which no editor counts as a column. */
+  private readonly bom: number;
   private readonly positions = new Map<string, Position>();
   private readonly lineStarts: number[] = [0];
 
@@ -44,7 +46,8 @@ class Parser {
     private readonly file: string | undefined,
   ) {
     for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-    if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    this.pos = this.bom;
   }
 
   parseDocument(): JsonDocument {
@@ -206,6 +209,11 @@ class Parser {
       this.pos++;
     }
     out += this.text.slice(chunkStart, this.pos);
+    // Escapes are checked where they are; this catches a raw one in a caller's text.
+    if (LONE_SURROGATE_CHAR.test(out)) {
+      this.pos = start;
+      this.fail(LONE_SURROGATE);
+    }
     this.pos++; // closing quote
     return out;
   }
@@ -218,21 +226,38 @@ class Parser {
       return simple;
     }
     if (ch === 'u') {
-      const hex = this.text.slice(this.pos + 2, this.pos + 6);
-      if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('invalid \\u escape; expected four hex digits');
+      const unit = this.hexEscape(this.pos);
+      // I-JSON (RFC 7493), which JCS ids require: a surrogate escape must be half of a pair.
+      if (unit >= 0xdc00 && unit <= 0xdfff) this.fail(LONE_SURROGATE);
+      if (unit >= 0xd800 && unit <= 0xdbff) {
+        const low = this.text.startsWith('\\u', this.pos + 6) ? this.hexEscape(this.pos + 6) : -1;
+        if (low < 0xdc00 || low > 0xdfff) this.fail(LONE_SURROGATE);
+        this.pos += 12;
+        return String.fromCharCode(unit, low);
+      }
       this.pos += 6;
-      return String.fromCharCode(parseInt(hex, 16));
+      return String.fromCharCode(unit);
     }
     this.fail(`invalid escape sequence \\${ch ?? ''}`);
+  }
+
+  /** The code unit of the `\uXXXX` escape at `at`, failing there when it is malformed. */
+  private hexEscape(at: number): number {
+    const hex = this.text.slice(at + 2, at + 6);
+    if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+      this.pos = at;
+      this.fail('invalid \\u escape; expected four hex digits');
+    }
+    return parseInt(hex, 16);
   }
 
   private parseNumber(): number {
     NUMBER.lastIndex = this.pos;
     const match = NUMBER.exec(this.text);
     if (!match) this.fail(`invalid number starting with ${this.describeHere()}`);
-    this.pos += match[0].length;
     const value = Number(match[0]);
     if (!Number.isFinite(value)) this.fail(`number ${match[0]} is out of range`);
+    this.pos += match[0].length;
     return value;
   }
 
@@ -257,7 +282,8 @@ class Parser {
       if (this.lineStarts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1, offset };
+    const bom = lo === 0 ? this.bom : 0;
+    return { line: lo + 1, column: Math.max(1, offset - this.lineStarts[lo]! + 1 - bom), offset };
   }
 
   private fail(message: string): never {
@@ -269,6 +295,10 @@ class Parser {
   }
 }
 
+const LONE_SURROGATE =
+  'lone surrogate escape: a \\uD800-\\uDBFF escape must be followed by a \\uDC00-\\uDFFF one (I-JSON)';
+/** In a `u` regex a well-formed pair is one code point, so only a lone half is Cs. */
+export const LONE_SURROGATE_CHAR = /\p{Cs}/u;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const LITERALS: [string, unknown][] = [
   ['true', true],

@@ -13,6 +13,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { NoetherError } from '../errors.js';
 import { parseJsonDocument } from '../json/parse.js';
+import { decodeJsonText } from '../json/text.js';
 import { brandStage } from './brand.js';
 import { commandImplementationHash } from './ids.js';
 import type { Stage } from './types.js';
@@ -39,9 +40,9 @@ const SCRIPT_EXTENSIONS: ReadonlySet<string> = new Set([
 
 /** Reads a `NAME.stage.json` file into a Stage; every failure names the file. */
 export function readCommandStageSpec(specFile: string): Stage {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(specFile, 'utf8');
+    bytes = readFileSync(specFile);
   } catch (error) {
     throw new NoetherError(
       'NOE_FILE_READ',
@@ -49,7 +50,7 @@ export function readCommandStageSpec(specFile: string): Stage {
       { place: { file: specFile }, cause: error },
     );
   }
-  return parseCommandStageSpec(text, specFile);
+  return parseCommandStageSpec(decodeJsonText(bytes, specFile), specFile);
 }
 
 /** Parses the text of a stage spec; `specFile` locates relative paths and names the stage's origin. */
@@ -83,9 +84,20 @@ export function parseCommandStageSpec(text: string, specFile: string): Stage {
 
   const written = checkCommand(raw.implementation, fields.name, locate);
   const files = new Map<string, string>();
-  const command = written.map((entry) => {
+  const command = written.map((entry, index) => {
     const path = scriptPath(entry, folder);
-    if (path === undefined) return entry;
+    if (path === undefined) {
+      const missing = missingScript(entry, folder);
+      if (missing !== undefined)
+        throw stageInvalid(
+          fields.name,
+          'implementation',
+          `/implementation/command/${index}`,
+          missing,
+          locate,
+        );
+      return entry;
+    }
     files.set(entry, path);
     return path;
   });
@@ -114,6 +126,23 @@ function checkCommand(implementation: unknown, name: string, locate: Locate): st
       fail(`/implementation/command/${index}`, `entry ${index} must be a non-empty string`);
   });
   return command as string[];
+}
+
+/**
+ * Why an argv entry that plainly means a file of the spec's folder (`./run.sh`,
+ * `../lib/x.py`, `add_one.py`) names none: otherwise the stage would load, get an id from
+ * the entry's text alone, and fail only when it runs. Other entries (`-e`, inline code,
+ * `out/a.json`) may be anything, so they are never checked.
+ */
+function missingScript(entry: string, folder: string): string | undefined {
+  if (isAbsolute(entry) || /\s/.test(entry)) return undefined;
+  const relative = entry.startsWith('./') || entry.startsWith('../');
+  if (!relative && !SCRIPT_EXTENSIONS.has(extname(entry).toLowerCase())) return undefined;
+  const path = resolve(folder, entry);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isFile()) return undefined;
+  const what = stat === undefined ? 'does not exist' : 'is not a file';
+  return `${JSON.stringify(entry)} names ${path}, which ${what}; relative paths resolve against the spec file's folder`;
 }
 
 /** The absolute path of an argv entry that names one of the spec's files (see the header). */

@@ -6,11 +6,12 @@
 // project's `.ts` stage files; their stages come from tsx's own copy of this engine,
 // which is why stages are recognised by isStage's shared brand and never by instanceof.
 // Every error names the path it is about.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NoetherError, isNoetherError } from '../errors.js';
 import { parseJsonDocument } from '../json/parse.js';
+import { decodeJsonText } from '../json/text.js';
 import { isStage } from './brand.js';
 import { STAGE_SPEC_SUFFIX, readCommandStageSpec } from './command-spec.js';
 import { StageRegistry } from './registry.js';
@@ -29,11 +30,23 @@ export interface ProjectConfig {
 /** Reads `<root>/noether.config.json`; a project without one has no libraries. */
 export function loadProjectConfig(root: string): ProjectConfig {
   const file = join(root, PROJECT_CONFIG_FILE);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { stages: [] };
+    const dangling =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' &&
+      lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !dangling) return { stages: [] };
+    if (dangling)
+      throw new NoetherError(
+        'NOE_FILE_READ',
+        `cannot read ${file}: it is a symbolic link to a missing file`,
+        {
+          place: { file },
+          cause: error,
+        },
+      );
     throw new NoetherError('NOE_FILE_READ', `cannot read ${file}: ${(error as Error).message}`, {
       place: { file },
       cause: error,
@@ -41,7 +54,7 @@ export function loadProjectConfig(root: string): ProjectConfig {
   }
   let document: ReturnType<typeof parseJsonDocument>;
   try {
-    document = parseJsonDocument(text, file);
+    document = parseJsonDocument(decodeJsonText(bytes, file), file);
   } catch (error) {
     if (!isNoetherError(error)) throw error;
     throw new NoetherError('NOE_CONFIG_INVALID', error.message, { place: error.place, cause: error });
@@ -91,7 +104,7 @@ export async function loadStagesInto(
 }
 
 async function readLibrary(library: string): Promise<Stage[]> {
-  const stat = statSync(library, { throwIfNoEntry: false });
+  const stat = fileSystem(library, () => statSync(library, { throwIfNoEntry: false }));
   if (!stat)
     throw new NoetherError('NOE_FILE_READ', `stage library ${library} does not exist`, {
       place: { file: library },
@@ -109,7 +122,7 @@ async function readLibrary(library: string): Promise<Stage[]> {
 
 /** Spec files under a folder, depth first in name order, so that loading is deterministic. */
 function collectSpecFiles(folder: string): string[] {
-  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+  const entries = fileSystem(folder, () => readdirSync(folder, { withFileTypes: true })).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
   const files: string[] = [];
@@ -120,6 +133,24 @@ function collectSpecFiles(folder: string): string[] {
     else if (entry.isFile() && entry.name.endsWith(STAGE_SPEC_SUFFIX)) files.push(path);
   }
   return files;
+}
+
+/**
+ * Runs one file-system call on a library path, turning its failure (a symbolic-link loop,
+ * a folder that cannot be listed, a path through a file) into an error naming the path.
+ */
+function fileSystem<T>(path: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    const code = codeOf(error);
+    const why = code === 'ELOOP' ? 'it is a loop of symbolic links' : (error as Error).message;
+    throw new NoetherError('NOE_FILE_READ', `cannot read stage library ${path}: ${why}`, {
+      place: { file: path },
+      cause: error,
+      ...(code === undefined ? {} : { details: { cause: code } }),
+    });
+  }
 }
 
 async function importStages(file: string): Promise<Stage[]> {

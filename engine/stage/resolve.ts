@@ -46,6 +46,7 @@ export function resolveStageRef(
 
   const pinned = PINNED.exec(ref);
   if (pinned) return resolvePinned(index, pinned[1]!, pinned[2]!.toLowerCase());
+  if (ref.includes('@')) return malformedPin(index, ref);
 
   if (HEX.test(ref)) {
     const hex = ref.toLowerCase();
@@ -53,7 +54,7 @@ export function resolveStageRef(
     if (hex.length >= MIN_HEX_PREFIX && hex.length < 64) return resolvePrefix(index, hex);
     if (hex.length < MIN_HEX_PREFIX)
       return notFound(
-        `stage "${ref}" not found: no stage has that name, and as an id prefix it is too short (at least ${MIN_HEX_PREFIX} hex digits)`,
+        `stage ${quote(ref)} not found: no stage has that name, and as an id prefix it is too short (at least ${MIN_HEX_PREFIX} hex digits)`,
         nearestNames(index, ref),
       );
   }
@@ -109,9 +110,27 @@ function resolvePrefix(index: StageIndex, hex: string): ResolveResult {
 
 function nameNotFound(index: StageIndex, ref: string): ResolveResult {
   const suggestions = nearestNames(index, ref);
-  const guess =
-    suggestions.length === 0 ? '' : `; did you mean ${suggestions.map((name) => `"${name}"`).join(' or ')}?`;
-  return notFound(`stage "${ref}" not found${guess}`, suggestions);
+  const lowercase = ref !== ref.toLowerCase() ? ' (stage names are lowercase)' : '';
+  return notFound(`stage ${quote(ref)} not found${didYouMean(suggestions)}${lowercase}`, suggestions);
+}
+
+/** A reference with an "@" that is not name@<hex>: say what the form is, and who was meant. */
+function malformedPin(index: StageIndex, ref: string): ResolveResult {
+  const name = ref.slice(0, ref.indexOf('@'));
+  const suggestions = name === '' ? [] : index.byName.has(name) ? [name] : nearestNames(index, name);
+  return notFound(
+    `stage reference ${quote(ref)} is malformed: a pinned reference is name@<${MIN_HEX_PREFIX} to 64 hex digits of the stage id>${didYouMean(suggestions)}`,
+    suggestions,
+  );
+}
+
+function didYouMean(suggestions: string[]): string {
+  return suggestions.length === 0 ? '' : `; did you mean ${suggestions.map((n) => `"${n}"`).join(' or ')}?`;
+}
+
+/** A reference as messages quote it: cut short, as it may be any string a graph holds. */
+function quote(ref: string): string {
+  return JSON.stringify(ref.length > 80 ? `${ref.slice(0, 80)}…` : ref);
 }
 
 /**
@@ -119,11 +138,13 @@ function nameNotFound(index: StageIndex, ref: string): ResolveResult {
  * first. This scans every name, which is fine: it only runs once resolution has failed.
  */
 function nearestNames(index: StageIndex, ref: string): string[] {
-  const budget = Math.max(2, Math.floor(ref.length / 3));
+  // Names are lowercase: "SHOUT" is a slip of the shift key, not five edits away from "shout".
+  const wanted = ref.toLowerCase();
+  const budget = Math.max(2, Math.floor(wanted.length / 3));
   const scored: [number, string][] = [];
   for (const name of index.byName.keys()) {
-    const edits = distance(ref, name);
-    if (edits <= budget || (ref.length >= 3 && name.includes(ref))) scored.push([edits, name]);
+    const edits = distance(wanted, name);
+    if (edits <= budget || (wanted.length >= 3 && name.includes(wanted))) scored.push([edits, name]);
   }
   scored.sort(([a, x], [b, y]) => a - b || (x < y ? -1 : 1));
   return scored.slice(0, MAX_SUGGESTIONS).map(([, name]) => name);

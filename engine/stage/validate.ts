@@ -8,6 +8,7 @@ import { NoetherError, type Place } from '../errors.js';
 import { canonicalJson } from '../json/jcs.js';
 import { pointerJoin } from '../json/pointer.js';
 import type { JsonSchema } from '../schema/types.js';
+import { schemaProblems } from '../schema/index.js';
 import { compileSchema, validateValue } from '../schema/validator.js';
 import { checkEffects } from './effects.js';
 import type { Effect, StageExample } from './types.js';
@@ -125,6 +126,12 @@ function checkSchema(value: unknown, field: 'input' | 'output', fail: Fail): Jso
   if (typeof value !== 'boolean' && (typeof value !== 'object' || value === null || Array.isArray(value)))
     fail(field, 'must be a JSON Schema (draft 2020-12): an object or a boolean');
   const schema = jsonClone(value, field, fail) as JsonSchema;
+  // The checks compositions get too: a `$ref` that resolves to nothing, or a cycle of them
+  // that never reaches a value (`{"$ref": "#"}`), which ajv compiles but would make every
+  // validation of the stage's values recurse until the stack overflows.
+  const [problem] = schemaProblems(schema, `/${field}`);
+  if (problem !== undefined)
+    fail(field, `is not a valid JSON Schema (draft 2020-12): ${problem.message}`, problem.pointer);
   try {
     compileSchema(schema);
   } catch (error) {

@@ -9,6 +9,7 @@ import { NoetherError, catalogue } from '../../engine/errors.js';
 import type { Node, Op } from '../../engine/graph/ast.js';
 import { parseComposition, parseCompositionValue } from '../../engine/graph/parse.js';
 import { childNodes } from '../../engine/graph/walk.js';
+import { rejection } from '../rejection.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/graphs/${name}`, import.meta.url), 'utf8');
@@ -16,16 +17,6 @@ const fixture = (name: string): string =>
 /** A composition document around `root`, pretty-printed so that positions are realistic. */
 const doc = (root: unknown, top: Record<string, unknown> = {}): string =>
   JSON.stringify({ description: 'd', version: '1', ...top, root }, null, 2);
-
-function rejection(run: () => unknown): NoetherError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof NoetherError) return error;
-    throw error;
-  }
-  throw new Error('expected the document to be rejected');
-}
 
 const problems = (error: NoetherError): Array<[string, string | undefined]> =>
   error.diagnostics.map((d) => [d.code, d.pointer]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeSchema } from '../../engine/schema/index.js';
+import { isSubschema, normalizeSchema } from '../../engine/schema/index.js';
 import { expectNo, expectYes } from './verdicts.js';
 
 const DRAFT_04 = 'http://json-schema.org/draft-04/schema#';
@@ -84,6 +84,14 @@ describe('normalizeSchema (draft-04)', () => {
 });
 
 describe('isSubschema reads draft-04', () => {
+  it('answers unknown, without throwing, for a draft-04 schema nested too deeply to read', () => {
+    let deep: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < 20_000; i++) deep = { items: deep };
+    expect(isSubschema({ $schema: DRAFT_04, ...deep }, { type: 'array' })).toEqual({
+      verdict: 'unknown',
+      reason: 'the schemas nest too deeply to compare',
+    });
+  });
   it('by $schema: boolean exclusiveMinimum', () =>
     expectYes(
       { $schema: DRAFT_04, type: 'number', minimum: 0, exclusiveMinimum: true },

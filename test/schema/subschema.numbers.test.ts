@@ -33,6 +33,10 @@ describe('numeric bounds', () => {
     expectYes({ type: 'integer', maximum: 4.5 }, { maximum: 4 }));
   it('accepts an empty range into anything numeric', () =>
     expectYes({ type: 'integer', minimum: 0.2, maximum: 0.8 }, { type: 'number', minimum: 100 }));
+  it('answers an integer range that crosses 2^53 without hanging', () =>
+    expect(
+      expectNo({ type: 'integer', minimum: 2 ** 53 - 10, maximum: 2 ** 53 + 10 }, { const: 0 }).witness,
+    ).not.toBe(0));
   it('reads int32 as an integer range', () =>
     expectYes({ type: 'integer', minimum: 0, maximum: 100 }, { type: 'number', format: 'int32' }));
   it('rejects an unbounded integer into int32', () =>
@@ -46,8 +50,20 @@ describe('multipleOf', () => {
     expectYes({ multipleOf: 0.1 }, { multipleOf: 0.1 }));
   it('accepts multiples of 0.5 into multiples of 0.25 (powers of two divide exactly)', () =>
     expectYes({ multipleOf: 0.5, minimum: -100, maximum: 100 }, { multipleOf: 0.25 }));
-  it('accepts an integral divisor into integer', () =>
-    expectYes({ type: 'number', multipleOf: 4 }, { type: 'integer' }));
+  it('accepts an integer with an integral divisor into integer', () =>
+    expectYes({ type: 'integer', multipleOf: 4 }, { type: 'integer' }));
+  it('rejects an integral divisor into integer: 5e-324 / 4 underflows to 0, so ajv counts it a multiple', () =>
+    expect(expectNo({ type: 'number', multipleOf: 4 }, { type: 'integer' }).witness).toBe(Number.MIN_VALUE));
+  it('does not move bounds onto multiples of an integral divisor of a non-integer number', () =>
+    expect(expectNo({ type: 'number', multipleOf: 3, exclusiveMinimum: 0 }, { minimum: 1 }).witness).toBe(
+      Number.MIN_VALUE,
+    ));
+  it('does not enumerate the multiples of an integral divisor of a non-integer number', () =>
+    expectUnknown({ type: 'number', multipleOf: 2, minimum: -1, maximum: 1 }, { const: 0 }));
+  it('rejects multiples of 4 into multiples of 2: 1e-323 / 4 underflows but 1e-323 / 2 does not', () =>
+    expect(
+      expectNo({ type: 'number', multipleOf: 4, minimum: -100, maximum: 100 }, { multipleOf: 2 }).witness,
+    ).toBe(2 * Number.MIN_VALUE));
   it('rejects a fractional divisor into integer', () =>
     expectNo({ type: 'number', multipleOf: 0.5 }, { type: 'integer' }, { reason: /non-integer/ }));
   it('rejects integers into multiples of 2 with an odd witness', () =>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isSubschema, type JsonSchemaObject } from '../../engine/schema/index.js';
 import { expectNo, expectUnknown, expectYes } from './verdicts.js';
 
 const obj = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -148,4 +149,29 @@ describe('objects: counts, names and dependencies', () => {
     expectYes({ type: 'object', dependentRequired: { a: ['b'] } }, { dependentRequired: { a: ['b'] } }));
   it('says unknown for downstream keywords it does not decide', () =>
     expectUnknown({ type: 'object' }, { if: { required: ['a'] }, then: { required: ['b'] } }, /"if"/));
+});
+
+// ajv tests presence as `data[name] !== undefined`: for a name every object inherits,
+// the checker's JSON reading of required and properties does not hold.
+describe('objects: names every JavaScript object inherits', () => {
+  const parsed = (text: string) => JSON.parse(text) as JsonSchemaObject;
+  it('does not count a required "__proto__" toward minProperties: ajv accepts {}', () =>
+    expect(
+      expectNo(parsed('{"type":"object","required":["__proto__"]}'), { minProperties: 1 }).witness,
+    ).toEqual({}));
+  it('does not read a forbidden required "__proto__" as an empty schema: ajv ignores both', () =>
+    expectNo(
+      parsed('{"allOf":[{"type":"object","required":["__proto__"]},{"properties":{"__proto__":false}}]}'),
+      false,
+    ));
+  it('says unknown for a "__proto__" property schema, which ajv drops', () =>
+    expectUnknown(
+      parsed('{"type":"object","properties":{"__proto__":{"type":"number"}},"additionalProperties":false}'),
+      parsed('{"type":"object","properties":{"__proto__":{}},"additionalProperties":false}'),
+      /"__proto__" is inherited/,
+    ));
+  it('does not trust a required "toString", which every object has to ajv', () =>
+    expect(isSubschema({ type: 'object', required: ['toString'] }, { minProperties: 1 }).verdict).not.toBe(
+      'yes',
+    ));
 });

@@ -77,6 +77,12 @@ describe('format', () => {
     ));
   it('treats formats ajv does not check (password) as any string', () =>
     expectYes({ type: 'string' }, { type: 'string', format: 'password' }));
+  it('does not ignore the formatMaximum keyword that ajv-formats adds', () =>
+    expectNo(
+      { type: 'string', format: 'date' },
+      { type: 'string', format: 'date', formatMaximum: '2020-01-01' },
+      { reason: /formatMaximum/ },
+    ));
   it('lets a string format say nothing about numbers', () =>
     expectYes({ type: 'number' }, { format: 'email' }));
 });

@@ -182,6 +182,48 @@ describe('a command stage spec is rejected', () => {
     expect(error.place.line).toBe(1);
   });
 
+  it.each([['python3', 'missing.py'], ['./run.sh'], ['sh', '../tools/run.sh']])(
+    'for a command %j naming a script that does not exist, at the entry',
+    async (...command) => {
+      const text = JSON.stringify({ ...spec, implementation: { command } });
+      const error = await rejection('add_one.stage.json', text);
+      expect(error.code).toBe('NOE_STAGE_INVALID');
+      expect(error.place.pointer).toBe(`/implementation/command/${command.length - 1}`);
+      expect(error.message).toMatch(
+        /which does not exist; relative paths resolve against the spec file's folder/,
+      );
+    },
+  );
+
+  it('for a command entry naming a folder', async () => {
+    const text = JSON.stringify({ ...spec, implementation: { command: ['./'] } });
+    const error = await rejection('add_one.stage.json', text);
+    expect(error.message).toContain('which is not a file');
+  });
+
+  it('never for inline code or arguments that only look like paths', async () => {
+    const stage = await specStage({
+      implementation: { command: ['node', '-e', 'console.log(1/2)', '--out=a/b.json', 'x.py is fine'] },
+    });
+    expect(stage.name).toBe('add_one');
+  });
+
+  it('for a byte that is not UTF-8, with line:column', async () => {
+    const folder = await project({});
+    const file = join(folder, 'add_one.stage.json');
+    writeFileSync(file, Buffer.from([0x7b, 0x0a, 0x20, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]));
+    const error = (() => {
+      try {
+        readCommandStageSpec(file);
+      } catch (e) {
+        if (isNoetherError(e)) return e;
+        throw e;
+      }
+      throw new Error('the spec was accepted');
+    })();
+    expect([error.code, error.place]).toStrictEqual(['NOE_JSON_SYNTAX', { file, line: 2, column: 3 }]);
+  });
+
   it('for broken JSON, with line:column', async () => {
     const error = await rejection('add_one.stage.json', '{\n  "name": "add_one",\n}');
     expect(error.code).toBe('NOE_JSON_SYNTAX');

@@ -135,6 +135,19 @@ describe('defineStage rejects', () => {
     );
   });
 
+  it.each([
+    ['{"$ref": "#"}', { $ref: '#' }],
+    ['{"anyOf": [{"$ref": "#"}]}', { anyOf: [{ $ref: '#' }] }],
+    ['a → b → a', { $defs: { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } }, $ref: '#/$defs/a' }],
+  ])('a schema whose $refs cycle without reaching a value (%s), at the $ref', (_, schema) => {
+    const error = expectInvalid({ input: schema }, 'input', /cycle that never reaches a value/);
+    expect(error.place.pointer).toMatch(/^\/input(\/.*)?\/\$ref$/);
+  });
+
+  it('a schema with a $ref that resolves to nothing', () => {
+    expectInvalid({ output: { $ref: '#/$defs/missing' } }, 'output', /not a valid JSON Schema/);
+  });
+
   it('a timeout that is not a positive integer', () => {
     expectInvalid({ timeout_ms: 1.5 }, 'timeout_ms', /not a positive integer/);
     expectInvalid({ timeout_ms: 0 }, 'timeout_ms', /not a positive integer/);

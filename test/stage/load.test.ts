@@ -1,6 +1,6 @@
 // Stage libraries (ENGINE §6): folders of specs, TypeScript and JavaScript modules, and
 // the project's noether.config.json naming them. Every failure names the path.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,7 +125,7 @@ describe('loading libraries', () => {
   });
 
   it('rejects two libraries that define one name differently', async () => {
-    const other = await freshFolder();
+    const other = await freshFolder({ 'reverse_text.mjs': '// another implementation\n' });
     cpSync(join(fixtures, 'spec-library/reverse_text.stage.json'), join(other, 'reverse_text.stage.json'));
     const error = await failure(() => loadStages([join(fixtures, 'spec-library'), other], '/'));
     expect(error.code).toBe('NOE_STAGE_DUPLICATE');
@@ -135,6 +135,15 @@ describe('loading libraries', () => {
     const error = await failure(() => loadStages(['missing-library'], fixtures));
     expect(error.code).toBe('NOE_FILE_READ');
     expect(error.message).toContain(join(fixtures, 'missing-library'));
+  });
+
+  it('reports a loop of symbolic links as a coded error naming the path', async () => {
+    const folder = await freshFolder();
+    symlinkSync(join(folder, 'b'), join(folder, 'a'));
+    symlinkSync(join(folder, 'a'), join(folder, 'b'));
+    const error = await failure(() => loadStages(['a'], folder));
+    expect([error.code, error.place.file]).toEqual(['NOE_FILE_READ', join(folder, 'a')]);
+    expect(error.message).toContain('loop of symbolic links');
   });
 
   it('rejects a file that is neither a module nor a spec', async () => {
@@ -169,6 +178,14 @@ describe('noether.config.json', () => {
     const error = await failure(() => loadProjectConfig(root));
     expect(error.code).toBe('NOE_CONFIG_INVALID');
     expect(error.place).toMatchObject({ pointer: '/stage', line: 3, column: 12 });
+  });
+
+  it('is reported, not skipped, when it is a symbolic link to a missing file', async () => {
+    const root = await freshFolder();
+    symlinkSync(join(root, 'moved.json'), join(root, 'noether.config.json'));
+    const error = await failure(() => loadProjectConfig(root));
+    expect(error.code).toBe('NOE_FILE_READ');
+    expect(error.message).toContain('symbolic link to a missing file');
   });
 
   it('rejects a library that is not a path string', async () => {

@@ -137,6 +137,32 @@ describe('resolving a stage reference', () => {
     });
   });
 
+  it('suggests the lowercase name for a name in capitals', () => {
+    expect(registry.resolve('WORD_COUNT')).toEqual({
+      ok: false,
+      code: 'NOE_STAGE_NOT_FOUND',
+      message: 'stage "WORD_COUNT" not found; did you mean "word_count"? (stage names are lowercase)',
+      suggestions: ['word_count'],
+    });
+  });
+
+  it.each(['@abcdef12', '@', 'word_count@xyz12345', 'word_count@@12345678', 'Word_Count@12345678'])(
+    'explains the name@<hex> form for the malformed pinned reference %j',
+    (ref) => {
+      const result = registry.resolve(ref);
+      expect(result).toMatchObject({ ok: false, code: 'NOE_STAGE_NOT_FOUND' });
+      if (result.ok) return;
+      expect(result.message).toContain('is malformed: a pinned reference is name@<8 to 64 hex digits');
+      expect(result.suggestions).toEqual(ref.startsWith('@') ? [] : ['word_count']);
+    },
+  );
+
+  it('cuts a very long reference short in its message', () => {
+    const result = registry.resolve('x'.repeat(10_000));
+    if (result.ok) throw new Error('resolved');
+    expect(result.message.length).toBeLessThan(200);
+  });
+
   it('reports a full id that no stage has', () => {
     expect(registry.resolve('f'.repeat(64))).toMatchObject({ ok: false, code: 'NOE_STAGE_NOT_FOUND' });
   });

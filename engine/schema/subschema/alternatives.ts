@@ -7,7 +7,7 @@
 // is set), never fewer: dropping an alternative requires proof that it is empty.
 import { isSchemaObject } from '../types.js';
 import type { Context } from './context.js';
-import { deepEqual } from './finite.js';
+import { includesValue } from './finite.js';
 import {
   ANY_ARRAY,
   intersectArrays,
@@ -193,12 +193,13 @@ export function intersectAlt(a: Alt, b: Alt): Alt | undefined {
   if (b === topAlt(b.facet.kind)) return a;
   const facet = intersectFacets(a.facet, b.facet);
   if (isEmptyFacet(facet)) return undefined;
+  const bValues = b.values;
   let values =
     a.values === undefined
-      ? b.values
-      : b.values === undefined
+      ? bValues
+      : bValues === undefined
         ? a.values
-        : a.values.filter((v) => b.values?.some((w) => deepEqual(v, w)));
+        : a.values.filter((v) => includesValue(bValues, v));
   if (values !== undefined) {
     values = values.filter((v) => mayAdmit(facet, v));
     if (values.length === 0) return undefined;
@@ -239,7 +240,7 @@ export function readAlt(loc: Loc, kind: Kind): Reading {
     if (!Array.isArray(s.enum)) approx = true;
     else {
       const listed = s.enum.filter((v) => kindOf(v) === kind);
-      values = values === undefined ? listed : values.filter((v) => listed.some((w) => deepEqual(v, w)));
+      values = values === undefined ? listed : values.filter((v) => includesValue(listed, v));
       if (values.length === 0) return { none: 'values' };
     }
   }

@@ -5,7 +5,7 @@
 // not necessary), `oneOf` as that plus disjointness from the other branches, `not` as
 // disjointness. A finite upstream is then decided exactly, value by value, with ajv.
 import { isSchemaObject, type JsonSchemaObject } from '../types.js';
-import { enumerate, decideFinite, deepEqual, member } from './finite.js';
+import { enumerate, decideFinite, includesValue, member } from './finite.js';
 import { expand, possibleKinds, readAlt, type Alt } from './alternatives.js';
 import { arraysCover } from './arrays.js';
 import type { Context } from './context.js';
@@ -222,7 +222,7 @@ function facetCovers(alt: Alt, supAlt: Alt, ctx: Context): Res {
   const allowed = supAlt.values;
   if (allowed !== undefined) {
     const values = alt.values ?? enumerate(alt.facet);
-    const outside = (v: unknown) => !allowed.some((w) => deepEqual(v, w));
+    const outside = (v: unknown) => !includesValue(allowed, v);
     if (values === undefined) {
       const reason = `upstream may produce ${describeKind(alt.facet.kind)} outside downstream's allowed values ${showList(allowed)}`;
       return no(reason, () => sampleAlt(alt, ctx, 0).filter(outside));

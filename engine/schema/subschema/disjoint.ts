@@ -5,7 +5,7 @@
 import { expand, intersectAlt, mayAdmit, type Alt } from './alternatives.js';
 import { itemsAt, maxItemsBound } from './arrays.js';
 import type { Context } from './context.js';
-import { deepEqual } from './finite.js';
+import { includesValue } from './finite.js';
 import { KINDS } from './kinds.js';
 import type { Loc } from './loc.js';
 import { canHave, requiredClosure, schemasForKey } from './objects.js';
@@ -27,7 +27,7 @@ export function overlapSamples(alt: Alt, loc: Loc, ctx: Context): unknown[] {
 }
 
 function rejects(alt: Alt, value: unknown): boolean {
-  if (alt.values !== undefined && !alt.values.some((v) => deepEqual(v, value))) return true;
+  if (alt.values !== undefined && !includesValue(alt.values, value)) return true;
   return !mayAdmit(alt.facet, value);
 }
 

@@ -2,6 +2,7 @@
 // values (null, the booleans, a short integer range, the empty string). A finite
 // upstream is decided exactly, one value at a time, by asking whether the downstream
 // accepts it; the value that it does not accept is the witness.
+import { canonicalJson } from '../../json/jcs.js';
 import { isSchemaObject } from '../types.js';
 import type { Facet } from './alternatives.js';
 import { maxItemsBound } from './arrays.js';
@@ -30,6 +31,35 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** Lists shorter than this are searched; longer ones are hashed. */
+const SHORT_LIST = 16;
+const hashed = new WeakMap<readonly unknown[], Set<string> | null>();
+
+/** The canonical JSON of a value: equal exactly when deepEqual says so (undefined if not JSON). */
+function keyOf(value: unknown): string | undefined {
+  try {
+    return canonicalJson(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `list` holds a value deepEqual to `value`. Long lists (a huge `enum`) are
+ * hashed once per list by canonical JSON, so that comparing two of them stays linear.
+ */
+export function includesValue(list: readonly unknown[], value: unknown): boolean {
+  if (list.length < SHORT_LIST) return list.some((w) => deepEqual(value, w));
+  let keys = hashed.get(list);
+  if (keys === undefined) {
+    const all = list.map(keyOf);
+    keys = all.every((k): k is string => k !== undefined) ? new Set(all) : null;
+    hashed.set(list, keys);
+  }
+  const key = keys === null ? undefined : keyOf(value);
+  return key === undefined || keys === null ? list.some((w) => deepEqual(value, w)) : keys.has(key);
+}
+
 /** Whether ajv accepts `value` against a located schema; undefined when it cannot tell. */
 export function member(value: unknown, loc: Loc): boolean | undefined {
   const s = loc.schema;
@@ -45,7 +75,7 @@ export function member(value: unknown, loc: Loc): boolean | undefined {
     if (s.const !== undefined && !deepEqual(s.const, value)) return false;
     if (s.enum !== undefined) {
       if (!Array.isArray(s.enum)) return undefined;
-      if (!s.enum.some((e) => deepEqual(e, value))) return false;
+      if (!includesValue(s.enum, value)) return false;
     }
     return true;
   }

@@ -10,6 +10,7 @@ import type { Dialect, JsonSchema } from '../types.js';
 import { Context, GiveUp } from './context.js';
 import { compareConj } from './covers.js';
 import { deepEqual } from './finite.js';
+import { inheritedName } from './inherited.js';
 import { containsRef, rootLoc } from './loc.js';
 import type { Open } from './result.js';
 import { confirmWitness, upstreamSamples } from './witness.js';
@@ -59,22 +60,42 @@ export function isSubschema(
   }
   let result = byMode.get(mode);
   if (result === undefined) {
-    result = deepEqual(sub, sup)
-      ? YES
-      : decide(normalizeSchema(sub, options.dialect), normalizeSchema(sup, options.dialect));
+    result = deepEqual(sub, sup) ? YES : normalizeAndDecide(sub, sup, options.dialect);
     byMode.set(mode, result);
   }
   return result;
 }
 
+function normalizeAndDecide(sub: JsonSchema, sup: JsonSchema, dialect: Dialect | undefined): SubschemaResult {
+  let modern: [JsonSchema, JsonSchema];
+  try {
+    modern = [normalizeSchema(sub, dialect), normalizeSchema(sup, dialect)];
+  } catch (e) {
+    // Reading a draft-04 schema recurses; one nested thousands deep is not compared.
+    if (e instanceof RangeError) return TOO_DEEP;
+    throw e;
+  }
+  return decide(...modern);
+}
+
+const TOO_DEEP: SubschemaResult = Object.freeze({
+  verdict: 'unknown',
+  reason: 'the schemas nest too deeply to compare',
+});
+
 function decide(sub: JsonSchema, sup: JsonSchema): SubschemaResult {
   const ctx = new Context(containsRef(sub) || containsRef(sup));
   try {
+    const inherited = inheritedName(sub) ?? inheritedName(sup);
+    if (inherited !== undefined) {
+      throw new GiveUp(
+        `property name "${inherited}" is inherited by every JavaScript object, which ajv does not tell apart from a property the value has`,
+      );
+    }
     const res = compareConj([rootLoc(sub)], rootLoc(sup), ctx);
     return res.verdict === 'yes' ? YES : settle(res, sub, sup, ctx);
   } catch (e) {
-    if (e instanceof RangeError)
-      return Object.freeze({ verdict: 'unknown', reason: 'the schemas nest too deeply to compare' });
+    if (e instanceof RangeError) return TOO_DEEP;
     if (!(e instanceof GiveUp)) throw e;
     if (e.unrunnable) return Object.freeze({ verdict: 'unknown', reason: e.reason });
     const found = confirmWitness(() => upstreamSamples(sub, new Context(true)), sub, sup);

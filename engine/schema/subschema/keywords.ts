@@ -12,6 +12,11 @@ const UNDECIDED = [
   'unevaluatedItems',
   '$dynamicRef',
   '$recursiveRef',
+  // ajv-formats registers these alongside its formats: they bound dates, times and the like.
+  'formatMinimum',
+  'formatMaximum',
+  'formatExclusiveMinimum',
+  'formatExclusiveMaximum',
 ];
 
 /** The first keyword of `schema` that constrains values in a way the checker does not decide. */

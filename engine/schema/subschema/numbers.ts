@@ -1,8 +1,10 @@
 // The number part of a schema: an interval, an integer flag and `multipleOf` divisors,
 // and how one such part covers another. ajv is the reference: `multipleOf` holds when
 // ajv's float division `x / n` passes `parseInt`, which fails for quotients ≥ 1e21 and
-// for most non-integer divisors (0.3 is not a multiple of 0.1 to ajv). So divisibility
-// is only claimed where that arithmetic is provably exact, and otherwise left to a witness.
+// for most non-integer divisors (0.3 is not a multiple of 0.1 to ajv), and passes for
+// every tiny number whose quotient underflows to 0 (5e-324 is a "multiple" of 4 to ajv,
+// though not an integer). So divisibility is only claimed where that arithmetic is
+// provably exact, and otherwise left to a witness.
 import type { JsonSchemaObject } from '../types.js';
 import { Conjunction, no, unknown, YES, type Res } from './result.js';
 
@@ -30,6 +32,8 @@ const SAFE = 2 ** 53;
 /** ajv's `parseInt` test fails for every quotient at or above this magnitude. */
 const PARSE_INT_LIMIT = 1e21;
 const INT32 = 2 ** 31;
+/** The smallest positive number: what an underflowing multipleOf quotient lets through. */
+const TINY = Number.MIN_VALUE;
 
 /** Exactly ajv's multipleOf test. */
 export function ajvMultipleOf(x: number, divisor: number): boolean {
@@ -80,11 +84,18 @@ export function isTopNumber(f: NumberFacet): boolean {
   return f.lo === -Infinity && f.hi === Infinity && !f.integer && f.multipleOf.length === 0;
 }
 
+/**
+ * Whether every value is an integer. An integer divisor other than 1 does not make it so:
+ * ajv counts the subnormal numbers whose quotient underflows to 0 as its multiples.
+ */
+function isIntegral(f: NumberFacet): boolean {
+  return f.integer || f.multipleOf.includes(1);
+}
+
 /** The spacing of the values when they are all integers (ajv-exactly so below 2^53). */
 function integerStep(f: NumberFacet): number | undefined {
-  const m = f.multipleOf.find((d) => Number.isInteger(d) && d < INT32);
-  if (m !== undefined) return m;
-  return f.integer || f.multipleOf.some((d) => Number.isInteger(d)) ? 1 : undefined;
+  if (!isIntegral(f)) return undefined;
+  return f.multipleOf.find((d) => Number.isInteger(d) && d < INT32) ?? 1;
 }
 
 interface Range {
@@ -150,13 +161,15 @@ function multiplesCovered(sub: NumberFacet, r: Range, n: number): boolean {
     const e = exponentOfTwo(n);
     if (e !== undefined && e <= 0 && magnitude * 2 ** -e < PARSE_INT_LIMIT) return true;
   }
+  // x = q·2^a exactly, so x / 2^b = q·2^(a-b) exactly; unless a > 0 lets x / 2^a underflow
+  // to 0 for a tiny x that is no multiple of 2^b (1e-323 passes multipleOf 4, not 2).
   const b = exponentOfTwo(n);
   return (
     b !== undefined &&
     magnitude / n < PARSE_INT_LIMIT &&
     sub.multipleOf.some((m) => {
       const a = exponentOfTwo(m);
-      return a !== undefined && a >= b;
+      return a !== undefined && a >= b && (a <= 0 || isIntegral(sub));
     })
   );
 }
@@ -171,7 +184,7 @@ export function numbersCover(sub: NumberFacet, sup: NumberFacet): Res {
     const from =
       r.lo === -Infinity ? 'with no lower bound' : `down to ${r.lo}${r.loEx ? ' (exclusive)' : ''}`;
     const reason = `upstream allows numbers ${from} but downstream requires ${sup.loEx ? 'more than' : 'at least'} ${sup.lo}`;
-    const points = [sup.lo, sup.lo - 1, sup.lo - 0.5, r.lo, (r.lo + sup.lo) / 2];
+    const points = [sup.lo, sup.lo - 1, sup.lo - 0.5, r.lo, (r.lo + sup.lo) / 2, TINY, -TINY];
     if (
       c.add(
         no(
@@ -185,7 +198,7 @@ export function numbersCover(sub: NumberFacet, sup: NumberFacet): Res {
   if (sup.hi !== Infinity && !(r.hi < sup.hi || (r.hi === sup.hi && (!sup.hiEx || r.hiEx)))) {
     const to = r.hi === Infinity ? 'with no upper bound' : `up to ${r.hi}${r.hiEx ? ' (exclusive)' : ''}`;
     const reason = `upstream allows numbers ${to} but downstream allows ${sup.hiEx ? 'less than' : 'at most'} ${sup.hi}`;
-    const points = [sup.hi, sup.hi + 1, sup.hi + 0.5, r.hi, (r.hi + sup.hi) / 2];
+    const points = [sup.hi, sup.hi + 1, sup.hi + 0.5, r.hi, (r.hi + sup.hi) / 2, TINY, -TINY];
     if (
       c.add(
         no(
@@ -199,7 +212,7 @@ export function numbersCover(sub: NumberFacet, sup: NumberFacet): Res {
   const single = singleValue(r);
   if (sup.integer && integerStep(sub) === undefined && !(single !== undefined && Number.isInteger(single))) {
     const reason = 'upstream may produce a non-integer number where downstream requires an integer';
-    const halves = [0.5, -0.5, 1.5, r.lo + 0.5, r.hi - 0.5, ...sub.multipleOf.map((m) => m * 0.5)];
+    const halves = [0.5, -0.5, 1.5, r.lo + 0.5, r.hi - 0.5, ...sub.multipleOf.map((m) => m * 0.5), TINY];
     if (
       c.add(
         no(
@@ -215,7 +228,7 @@ export function numbersCover(sub: NumberFacet, sup: NumberFacet): Res {
     const reason = `downstream requires multiples of ${n}, which upstream does not guarantee`;
     const unit = integerStep(sub) ?? sub.multipleOf[0] ?? 1;
     const points = [1, 2, 3, 4, 5, 7].map((k) => k * unit);
-    points.push(n / 2, n * 1.5, 0.5, Math.ceil((PARSE_INT_LIMIT * n) / unit) * unit);
+    points.push(n / 2, n * 1.5, 0.5, Math.ceil((PARSE_INT_LIMIT * n) / unit) * unit, TINY, 2 * TINY);
     c.add(
       unknown(
         reason,
@@ -244,9 +257,8 @@ export function sampleNumbers(f: NumberFacet, around: readonly number[] = []): n
 export function enumerateNumbers(f: NumberFacet): number[] | undefined {
   const step = integerStep(f);
   const r = effectiveRange(f);
-  if (step === undefined || !Number.isFinite(r.lo) || !Number.isFinite(r.hi) || Math.abs(r.lo) >= SAFE) {
-    return undefined;
-  }
+  // Both ends below 2^53: beyond it `x += step` can stop moving and the loop never ends.
+  if (step === undefined || !(Math.abs(r.lo) < SAFE && Math.abs(r.hi) < SAFE)) return undefined;
   if ((r.hi - r.lo) / step > 64) return undefined;
   const out: number[] = [];
   for (let x = r.lo; x <= r.hi; x += step) if (admitsNumber(f, x)) out.push(x);

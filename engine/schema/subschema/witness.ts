@@ -110,7 +110,8 @@ export function confirmWitness(
   try {
     list = candidates();
   } catch (e) {
-    if (e instanceof GiveUp) return undefined;
+    // Sampling may give up, or run out of stack on a deeply nested schema: then no witness.
+    if (e instanceof GiveUp || e instanceof RangeError) return undefined;
     throw e;
   }
   for (const value of list.slice(0, MAX_CANDIDATES)) {
