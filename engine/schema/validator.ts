@@ -53,6 +53,12 @@ export function validateValue(schema: JsonSchema, value: unknown): SchemaViolati
   return (validate.errors ?? []).map(toViolation);
 }
 
+/** Where a schema breaks the 2020-12 meta-schema: `valuePointer` is the place inside the schema. */
+export function metaSchemaViolations(schema: JsonSchema): SchemaViolation[] {
+  if (ajv.validateSchema(schema) === true) return [];
+  return (ajv.errors ?? []).map(toViolation);
+}
+
 export function isValid(schema: JsonSchema, value: unknown): boolean {
   return compileSchema(schema)(value);
 }

@@ -7,7 +7,7 @@ import { normalizeSchema } from './normalize.js';
 import { GiveUp } from './subschema/context.js';
 import { childLoc, resolveRef, rootLoc, type Loc } from './subschema/loc.js';
 import { isSchemaObject, type JsonSchema } from './types.js';
-import { compileSchema } from './validator.js';
+import { compileSchema, metaSchemaViolations } from './validator.js';
 import { directSubschemas } from './vocabulary.js';
 
 export interface SchemaProblem {
@@ -48,6 +48,18 @@ function problemsOf(doc: JsonSchema, pointer: string): SchemaProblem[] {
       const route = cycle.path.map((p) => p || '/').join(' → ');
       const message = `$ref ${JSON.stringify(cycle.ref)} is part of a cycle that never reaches a value (${route})`;
       problems.push({ pointer: at(pointerJoin(cycle.at, '$ref')), message });
+    }
+  }
+  if (problems.length === 0) {
+    // ajv lists every failed branch of a meta-schema anyOf; the first one at a place says it best.
+    const seen = new Set<string>();
+    for (const v of metaSchemaViolations(doc)) {
+      if (seen.has(v.valuePointer)) continue;
+      seen.add(v.valuePointer);
+      problems.push({
+        pointer: at(v.valuePointer),
+        message: `${v.message} (meta-schema rule ${v.schemaPointer})`,
+      });
     }
   }
   if (problems.length === 0) {

@@ -44,8 +44,8 @@ describe('schemaProblems', () => {
     ]));
   it('reports what ajv refuses to compile', () => {
     const [problem] = schemaProblems({ type: 'strin' }, '/input');
-    expect(problem?.pointer).toBe('/input');
-    expect(problem?.message).toMatch(/type/);
+    expect(problem?.pointer).toBe('/input/type');
+    expect(problem?.message).toMatch(/allowed values/);
   });
   it('reads a draft-04 schema as draft-04', () =>
     expect(
@@ -55,4 +55,18 @@ describe('schemaProblems', () => {
         $ref: '#/definitions/a',
       }),
     ).toEqual([]));
+});
+
+describe('meta-schema violations', () => {
+  it('are placed at the offending keyword, once per place', () => {
+    const problems = schemaProblems({ properties: { 'a/b': { type: 'nope' } } }, '/input');
+    expect(problems).toEqual([
+      {
+        pointer: '/input/properties/a~1b/type',
+        message: expect.stringContaining('allowed values') as string,
+      },
+    ]);
+    const bounds = schemaProblems({ type: 'string', minLength: -1 }, '/input');
+    expect(bounds.map((p) => p.pointer)).toEqual(['/input/minLength']);
+  });
 });
