@@ -86,3 +86,9 @@ describe('format', () => {
   it('lets a string format say nothing about numbers', () =>
     expectYes({ type: 'number' }, { format: 'email' }));
 });
+
+describe('absurd length bounds', () => {
+  it('say the value needed is too large, not that the schema is too deep', () => {
+    expectUnknown({ type: 'string' }, { type: 'string', maxLength: 1e308 }, /too large to build/);
+  });
+});

@@ -72,7 +72,7 @@ function normalizeAndDecide(sub: JsonSchema, sup: JsonSchema, dialect: Dialect |
     modern = [normalizeSchema(sub, dialect), normalizeSchema(sup, dialect)];
   } catch (e) {
     // Reading a draft-04 schema recurses; one nested thousands deep is not compared.
-    if (e instanceof RangeError) return TOO_DEEP;
+    if (e instanceof RangeError) return tooBig(e);
     throw e;
   }
   return decide(...modern);
@@ -82,6 +82,18 @@ const TOO_DEEP: SubschemaResult = Object.freeze({
   verdict: 'unknown',
   reason: 'the schemas nest too deeply to compare',
 });
+
+/**
+ * A RangeError is either the stack (a schema nested too deeply) or a value too large to
+ * build (a string or array whose length a bound like `maxLength: 1e308` asks for).
+ */
+function tooBig(e: RangeError): SubschemaResult {
+  if (/call stack/i.test(e.message)) return TOO_DEEP;
+  return Object.freeze({
+    verdict: 'unknown',
+    reason: `deciding this needs a value too large to build (${e.message}); use smaller bounds`,
+  });
+}
 
 function decide(sub: JsonSchema, sup: JsonSchema): SubschemaResult {
   const ctx = new Context(containsRef(sub) || containsRef(sup));
@@ -95,7 +107,7 @@ function decide(sub: JsonSchema, sup: JsonSchema): SubschemaResult {
     const res = compareConj([rootLoc(sub)], rootLoc(sup), ctx);
     return res.verdict === 'yes' ? YES : settle(res, sub, sup, ctx);
   } catch (e) {
-    if (e instanceof RangeError) return TOO_DEEP;
+    if (e instanceof RangeError) return tooBig(e);
     if (!(e instanceof GiveUp)) throw e;
     if (e.unrunnable) return Object.freeze({ verdict: 'unknown', reason: e.reason });
     const found = confirmWitness(() => upstreamSamples(sub, new Context(true)), sub, sup);
