@@ -1,16 +1,12 @@
 // word_count: how many whitespace-separated words a text has. The first stage of the
 // README's example compositions.
 import { defineStage } from '../../engine/stage/index.js';
+import { textObject } from './text.js';
 
 export const wordCount = defineStage<{ text: string }, { words: number }>({
   name: 'word_count',
   description: 'Counts the whitespace-separated words of a text.',
-  input: {
-    type: 'object',
-    properties: { text: { type: 'string' } },
-    required: ['text'],
-    additionalProperties: false,
-  },
+  input: textObject,
   output: {
     type: 'object',
     properties: { words: { type: 'integer', minimum: 0 } },
