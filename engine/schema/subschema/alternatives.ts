@@ -5,7 +5,7 @@
 // exclusivity: an over-approximation, which is safe upstream), `not` subtracts what it
 // can. The reading may only ever admit more values than the schema does (then `approx`
 // is set), never fewer: dropping an alternative requires proof that it is empty.
-import { isSchemaObject } from '../types.js';
+import { isSchemaObject, type JsonSchemaObject } from '../types.js';
 import type { Context } from './context.js';
 import { includesValue } from './finite.js';
 import {
@@ -69,7 +69,7 @@ export interface Alt {
 /** Alternatives beyond which an intersection is approximated (anyOf inside allOf multiplies them). */
 const MAX_ALTERNATIVES = 64;
 
-export function topFacet(kind: Kind): Facet {
+function topFacet(kind: Kind): Facet {
   switch (kind) {
     case 'null':
     case 'boolean':
@@ -207,11 +207,14 @@ export function intersectAlt(a: Alt, b: Alt): Alt | undefined {
   return { facet, values, nots: [...a.nots, ...b.nots], approx: a.approx || b.approx };
 }
 
+/** The same alternatives, each marked as possibly admitting more than the schema. */
+function approximate(alts: readonly Alt[]): Alt[] {
+  return alts.map((a) => (a.approx ? a : { ...a, approx: true }));
+}
+
 function intersectAll(as: readonly Alt[], bs: readonly Alt[]): Alt[] {
-  if (as.length * bs.length > MAX_ALTERNATIVES) {
-    // A ∩ B lies within A: keep the smaller side alone, an over-approximation.
-    return (as.length <= bs.length ? as : bs).map((a) => (a.approx ? a : { ...a, approx: true }));
-  }
+  // A ∩ B lies within A: past the limit keep the smaller side alone, an over-approximation.
+  if (as.length * bs.length > MAX_ALTERNATIVES) return approximate(as.length <= bs.length ? as : bs);
   const out: Alt[] = [];
   for (const a of as) {
     for (const b of bs) {
@@ -244,42 +247,38 @@ export function readAlt(loc: Loc, kind: Kind): Reading {
       if (values.length === 0) return { none: 'values' };
     }
   }
-  let facet: Facet;
+  const { facet, approx: unread } = readFacet(loc, s, kind, type?.integerOnly ?? false);
+  if (values !== undefined) {
+    values = values.filter((v) => mayAdmit(facet, v));
+    if (values.length === 0) return { none: 'values' };
+  }
+  return { alt: { facet, values, nots: [], approx: approx || unread } };
+}
+
+/** One kind's keywords of a schema object; `approx` when some of them could not be read. */
+function readFacet(
+  loc: Loc,
+  s: JsonSchemaObject,
+  kind: Kind,
+  integerOnly: boolean,
+): { facet: Facet; approx: boolean } {
   switch (kind) {
     case 'null':
     case 'boolean':
-      facet = { kind };
-      break;
-    case 'number': {
-      const read = readNumber(s, type?.integerOnly ?? false);
-      [facet, approx] = [read.facet, approx || read.approx];
-      break;
-    }
-    case 'string': {
-      const read = readString(s);
-      [facet, approx] = [read.facet, approx || read.approx];
-      break;
-    }
-    case 'array': {
-      const read = readArray(loc, s);
-      [facet, approx] = [read.facet, approx || read.approx];
-      break;
-    }
-    case 'object': {
-      const read = readObject(loc, s);
-      [facet, approx] = [read.facet, approx || read.approx];
-      break;
-    }
+      return { facet: { kind }, approx: false };
+    case 'number':
+      return readNumber(s, integerOnly);
+    case 'string':
+      return readString(s);
+    case 'array':
+      return readArray(loc, s);
+    case 'object':
+      return readObject(loc, s);
     default: {
       const never: never = kind;
       return never;
     }
   }
-  if (values !== undefined) {
-    values = values.filter((v) => mayAdmit(facet, v));
-    if (values.length === 0) return { none: 'values' };
-  }
-  return { alt: { facet, values, nots: [], approx } };
 }
 
 /**
@@ -334,18 +333,16 @@ function expandOne(loc: Loc, kind: Kind, ctx: Context, trail: RefTrail | undefin
     if (keyword === 'allOf') {
       for (const branch of branches) alts = intersectAll(alts, branch);
     } else {
-      let union = branches.flat();
-      if (keyword === 'oneOf' && branches.filter((b) => b.length > 0).length > 1) {
-        union = union.map((a) => (a.approx ? a : { ...a, approx: true }));
-      }
-      alts = intersectAll(alts, union);
+      const union = branches.flat();
+      const inexact = keyword === 'oneOf' && branches.filter((b) => b.length > 0).length > 1;
+      alts = intersectAll(alts, inexact ? approximate(union) : union);
     }
   }
   if (s.not !== undefined && alts.length > 0) {
     if (isSchema(s.not)) alts = subtract(alts, childLoc(loc, s.not, 'not'), kind, ctx, trail);
     else approx = true;
   }
-  return approx ? alts.map((a) => (a.approx ? a : { ...a, approx: true })) : alts;
+  return approx ? approximate(alts) : alts;
 }
 
 /** `alts` minus the values of `negated`: whole kinds drop out, the rest is remembered. */

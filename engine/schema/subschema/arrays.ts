@@ -6,7 +6,7 @@ import { isSchemaObject, type JsonSchemaObject } from '../types.js';
 import type { Context } from './context.js';
 import { compareConj } from './covers.js';
 import { deepEqual } from './finite.js';
-import { isSchema, schemaList } from './keywords.js';
+import { count, isSchema, schemaList } from './keywords.js';
 import { childLoc, type Loc } from './loc.js';
 import { Conjunction, nested, no, unknown, upTo, YES, type Res } from './result.js';
 import { sampleConj } from './witness.js';
@@ -37,10 +37,6 @@ export const ANY_ARRAY: ArrayFacet = {
   rest: [],
   contains: [],
 };
-
-function count(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
-}
 
 export function readArray(loc: Loc, s: JsonSchemaObject): { facet: ArrayFacet; approx: boolean } {
   let approx = false;
@@ -207,7 +203,7 @@ function containsCovered(
 }
 
 /** An upstream array of `length` items (at least `minItems`), with `set` placed at its index. */
-export function buildArray(
+function buildArray(
   f: ArrayFacet,
   ctx: Context,
   depth: number,
@@ -217,15 +213,14 @@ export function buildArray(
   const n = Math.max(length, f.minItems, set === undefined ? 0 : set.index + 1);
   if (n > maxItemsBound(f) || n > 64) return [];
   const items: unknown[] = [];
+  // The leading items also match the first contains rule, as many as it asks for.
+  const first = f.contains[0];
   for (let i = 0; i < n; i++) {
     if (set !== undefined && set.index === i) {
       items.push(set.value);
       continue;
     }
-    const conj = [
-      ...itemsAt(f, i),
-      ...(i < (f.contains[0]?.min ?? 0) && f.contains[0] ? [f.contains[0].schema] : []),
-    ];
+    const conj = first !== undefined && i < first.min ? [...itemsAt(f, i), first.schema] : itemsAt(f, i);
     const options = sampleConj(conj, ctx, depth + 1);
     const pick = f.unique ? options.find((o) => !items.some((it) => deepEqual(it, o))) : options[0];
     if (pick === undefined) return [];

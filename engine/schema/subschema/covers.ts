@@ -4,13 +4,13 @@
 // `allOf` as "every one must accept", `anyOf` as "some branch accepts it all" (sufficient,
 // not necessary), `oneOf` as that plus disjointness from the other branches, `not` as
 // disjointness. A finite upstream is then decided exactly, value by value, with ajv.
-import { isSchemaObject, type JsonSchemaObject } from '../types.js';
+import type { JsonSchemaObject } from '../types.js';
 import { enumerate, decideFinite, includesValue, member } from './finite.js';
 import { expand, possibleKinds, readAlt, type Alt } from './alternatives.js';
 import { arraysCover } from './arrays.js';
 import type { Context } from './context.js';
 import { disjointFrom, overlapSamples } from './disjoint.js';
-import { schemaList, undecidedKeyword } from './keywords.js';
+import { isSchema, schemaList, undecidedKeyword } from './keywords.js';
 import { describeKind, describeKinds, readType } from './kinds.js';
 import {
   childLoc,
@@ -122,8 +122,8 @@ function coversObject(
     if (c.add(res)) return c.result;
   }
   if (s.not !== undefined) {
-    if (!isSchemaObject(s.not) && typeof s.not !== 'boolean') c.add(unknown("downstream's not is malformed"));
-    else c.add(notCovers(alt, childLoc(sup, s.not, 'not'), ctx));
+    if (isSchema(s.not)) c.add(notCovers(alt, childLoc(sup, s.not, 'not'), ctx));
+    else c.add(unknown("downstream's not is malformed"));
   }
   return c.result;
 }

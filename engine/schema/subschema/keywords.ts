@@ -71,3 +71,8 @@ export function schemaList(value: unknown): JsonSchema[] | undefined {
 export function isSchema(value: unknown): value is JsonSchema {
   return typeof value === 'boolean' || isSchemaObject(value);
 }
+
+/** The value of a count keyword (`minLength`, `maxItems`, …): a non-negative integer, else undefined. */
+export function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}

@@ -2,7 +2,7 @@
 // `$ref`s can be resolved (against the nearest enclosing `$id` resource, as 2020-12 and
 // ajv do) and so that ajv can be pointed at it. Locs are cheap values; their `key`
 // identifies the schema object and its resource root for memoisation.
-import { escapeToken, pointerTokens } from '../../json/pointer.js';
+import { pointerJoin, pointerTokens } from '../../json/pointer.js';
 import { isSchemaObject, type JsonSchema } from '../types.js';
 import { GiveUp } from './context.js';
 
@@ -25,7 +25,7 @@ export class Loc {
 
   /** JSON pointer of `schema` inside `doc` (built on demand: most locs never need it). */
   get ptr(): string {
-    this.pointer ??= (this.parent?.ptr ?? '') + this.tokens.map((t) => `/${escapeToken(t)}`).join('');
+    this.pointer ??= pointerJoin(this.parent?.ptr ?? '', ...this.tokens);
     return this.pointer;
   }
 

@@ -36,7 +36,7 @@ const INT32 = 2 ** 31;
 const TINY = Number.MIN_VALUE;
 
 /** Exactly ajv's multipleOf test. */
-export function ajvMultipleOf(x: number, divisor: number): boolean {
+function ajvMultipleOf(x: number, divisor: number): boolean {
   const quotient = x / divisor;
   return quotient === Number.parseInt(String(quotient), 10);
 }
@@ -185,43 +185,22 @@ export function numbersCover(sub: NumberFacet, sup: NumberFacet): Res {
       r.lo === -Infinity ? 'with no lower bound' : `down to ${r.lo}${r.loEx ? ' (exclusive)' : ''}`;
     const reason = `upstream allows numbers ${from} but downstream requires ${sup.loEx ? 'more than' : 'at least'} ${sup.lo}`;
     const points = [sup.lo, sup.lo - 1, sup.lo - 0.5, r.lo, (r.lo + sup.lo) / 2, TINY, -TINY];
-    if (
-      c.add(
-        no(
-          reason,
-          pick(points, (x) => x < sup.lo || (x === sup.lo && sup.loEx)),
-        ),
-      )
-    )
-      return c.result;
+    const below = (x: number) => x < sup.lo || (x === sup.lo && sup.loEx);
+    if (c.add(no(reason, pick(points, below)))) return c.result;
   }
   if (sup.hi !== Infinity && !(r.hi < sup.hi || (r.hi === sup.hi && (!sup.hiEx || r.hiEx)))) {
     const to = r.hi === Infinity ? 'with no upper bound' : `up to ${r.hi}${r.hiEx ? ' (exclusive)' : ''}`;
     const reason = `upstream allows numbers ${to} but downstream allows ${sup.hiEx ? 'less than' : 'at most'} ${sup.hi}`;
     const points = [sup.hi, sup.hi + 1, sup.hi + 0.5, r.hi, (r.hi + sup.hi) / 2, TINY, -TINY];
-    if (
-      c.add(
-        no(
-          reason,
-          pick(points, (x) => x > sup.hi || (x === sup.hi && sup.hiEx)),
-        ),
-      )
-    )
-      return c.result;
+    const above = (x: number) => x > sup.hi || (x === sup.hi && sup.hiEx);
+    if (c.add(no(reason, pick(points, above)))) return c.result;
   }
   const single = singleValue(r);
   if (sup.integer && integerStep(sub) === undefined && !(single !== undefined && Number.isInteger(single))) {
     const reason = 'upstream may produce a non-integer number where downstream requires an integer';
     const halves = [0.5, -0.5, 1.5, r.lo + 0.5, r.hi - 0.5, ...sub.multipleOf.map((m) => m * 0.5), TINY];
-    if (
-      c.add(
-        no(
-          reason,
-          pick(halves, (x) => !Number.isInteger(x)),
-        ),
-      )
-    )
-      return c.result;
+    const fractional = (x: number) => !Number.isInteger(x);
+    if (c.add(no(reason, pick(halves, fractional)))) return c.result;
   }
   for (const n of sup.multipleOf) {
     if (multiplesCovered(sub, r, n)) continue;
@@ -229,12 +208,8 @@ export function numbersCover(sub: NumberFacet, sup: NumberFacet): Res {
     const unit = integerStep(sub) ?? sub.multipleOf[0] ?? 1;
     const points = [1, 2, 3, 4, 5, 7].map((k) => k * unit);
     points.push(n / 2, n * 1.5, 0.5, Math.ceil((PARSE_INT_LIMIT * n) / unit) * unit, TINY, 2 * TINY);
-    c.add(
-      unknown(
-        reason,
-        pick(points, (x) => !ajvMultipleOf(x, n)),
-      ),
-    );
+    const notMultiple = (x: number) => !ajvMultipleOf(x, n);
+    c.add(unknown(reason, pick(points, notMultiple)));
   }
   return c.result;
 }

@@ -6,7 +6,7 @@
 import type { JsonSchemaObject } from '../types.js';
 import { isSchemaObject } from '../types.js';
 import { GiveUp, type Context } from './context.js';
-import { isSchema } from './keywords.js';
+import { count, isSchema } from './keywords.js';
 import { childLoc, type Loc } from './loc.js';
 import { patternRegex, regexOf, samplesMatching } from './patterns.js';
 import { sampleConj } from './witness.js';
@@ -46,10 +46,6 @@ export const ANY_OBJECT: ObjectFacet = {
 
 /** Combinations of patternProperties an unnamed property may match, beyond which the checker gives up. */
 const MAX_FRESH_CASES = 16;
-
-function count(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
-}
 
 function stringList(v: unknown): string[] | undefined {
   if (!Array.isArray(v)) return undefined;

@@ -5,6 +5,7 @@
 import type { JsonSchemaObject } from '../types.js';
 import { isValid } from '../validator.js';
 import { FORMAT_MISSES, formatExamples, NUMBER_FORMATS, UNCHECKED_FORMATS } from './formats.js';
+import { count } from './keywords.js';
 import { isUniversalPattern, patternRegex, samplesMatching } from './patterns.js';
 import { Conjunction, no, unknown, YES, type Res } from './result.js';
 
@@ -24,16 +25,13 @@ export const ANY_STRING: StringFacet = {
   formats: [],
 };
 
-function isCount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
-}
-
 export function readString(schema: JsonSchemaObject): { facet: StringFacet; approx: boolean } {
-  let approx = false;
-  const { minLength, maxLength, pattern, format } = schema;
-  if ((minLength !== undefined && !isCount(minLength)) || (maxLength !== undefined && !isCount(maxLength))) {
-    approx = true;
-  }
+  const { pattern, format } = schema;
+  const minLength = count(schema.minLength);
+  const maxLength = count(schema.maxLength);
+  let approx =
+    (schema.minLength !== undefined && minLength === undefined) ||
+    (schema.maxLength !== undefined && maxLength === undefined);
   const patterns: string[] = [];
   if (typeof pattern === 'string') {
     patternRegex(pattern);
@@ -45,8 +43,8 @@ export function readString(schema: JsonSchemaObject): { facet: StringFacet; appr
   } else if (format !== undefined) approx = true;
   const facet: StringFacet = {
     kind: 'string',
-    minLength: isCount(minLength) ? minLength : 0,
-    maxLength: isCount(maxLength) ? maxLength : Infinity,
+    minLength: minLength ?? 0,
+    maxLength: maxLength ?? Infinity,
     patterns,
     formats,
   };
@@ -72,7 +70,7 @@ export function isEmptyString(f: StringFacet): boolean {
 }
 
 /** Length in code points, as ajv's ucs2length counts it. */
-export function codePointLength(s: string): number {
+function codePointLength(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -97,16 +95,8 @@ export function stringsCover(sub: StringFacet, sup: StringFacet): Res {
     sampleStrings(sub, extra).filter(rejected);
   if (sub.minLength < sup.minLength) {
     const reason = `upstream allows strings as short as ${sub.minLength} characters but downstream requires at least ${sup.minLength}`;
-    if (
-      c.add(
-        no(
-          reason,
-          pick(lengths(sub.minLength, sup.minLength - 1), (s) => codePointLength(s) < sup.minLength),
-        ),
-      )
-    ) {
-      return c.result;
-    }
+    const rejected = (s: string) => codePointLength(s) < sup.minLength;
+    if (c.add(no(reason, pick(lengths(sub.minLength, sup.minLength - 1), rejected)))) return c.result;
   }
   if (sub.maxLength > sup.maxLength) {
     const upTo = sub.maxLength === Infinity ? 'of any length' : `up to ${sub.maxLength} characters long`;
@@ -118,22 +108,14 @@ export function stringsCover(sub: StringFacet, sup: StringFacet): Res {
     if (sub.patterns.includes(p) || isUniversalPattern(p)) continue;
     const re = patternRegex(p);
     const reason = `downstream requires strings matching pattern ${JSON.stringify(p)}, which upstream does not guarantee`;
-    c.add(
-      unknown(
-        reason,
-        pick(FORMAT_MISSES, (s) => !re.test(s)),
-      ),
-    );
+    const unmatched = (s: string) => !re.test(s);
+    c.add(unknown(reason, pick(FORMAT_MISSES, unmatched)));
   }
   for (const format of sup.formats) {
     if (sub.formats.includes(format)) continue;
     const reason = `downstream requires format "${format}", which upstream does not guarantee`;
-    c.add(
-      unknown(
-        reason,
-        pick(FORMAT_MISSES, (s) => !isValid({ type: 'string', format }, s)),
-      ),
-    );
+    const invalid = (s: string) => !isValid({ type: 'string', format }, s);
+    c.add(unknown(reason, pick(FORMAT_MISSES, invalid)));
   }
   return c.result;
 }

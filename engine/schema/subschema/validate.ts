@@ -5,7 +5,7 @@
 // hot path of a "yes".
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { contentId } from '../../json/jcs.js';
-import { pointerTokens } from '../../json/pointer.js';
+import { escapeToken, pointerTokens } from '../../json/pointer.js';
 import { isSchemaObject, type JsonSchema } from '../types.js';
 import { compileSchema } from '../validator.js';
 import { containsRef, type Loc } from './loc.js';
@@ -35,7 +35,7 @@ function wrapperFor(doc: JsonSchema, ptr: string): JsonSchema {
   if (wrapper === undefined) {
     const id = typeof doc.$id === 'string' ? doc.$id : `urn:noether:subschema:${contentId(doc)}`;
     const fragment = pointerTokens(ptr)
-      .map((t) => `/${encodeURIComponent(t.replace(/~/g, '~0').replace(/\//g, '~1'))}`)
+      .map((t) => `/${encodeURIComponent(escapeToken(t))}`)
       .join('');
     wrapper = { $defs: { document: { ...doc, $id: id } }, $ref: `${id}#${fragment}` };
     byPtr.set(ptr, wrapper);

@@ -3,6 +3,7 @@
 // this file samples values of schemas and, at the end of a check, keeps the first
 // candidate that ajv confirms: valid against the whole upstream schema and invalid
 // against the whole downstream one. Nothing unconfirmed ever leaves this file.
+import { deepFreeze } from '../../json/value.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { JsonSchema } from '../types.js';
 import { compileSchema } from '../validator.js';
@@ -87,14 +88,6 @@ function compileBoth(sub: JsonSchema, sup: JsonSchema): [ValidateFunction, Valid
   } catch {
     return undefined;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** The first candidate ajv confirms: valid against `sub`, invalid against `sup`. */
