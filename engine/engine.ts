@@ -2,15 +2,14 @@
 // `check` over compositions given as a path or a parsed object. The CLI is a thin shell
 // over exactly this object, so library users get the same answers as `noether-ts`.
 import { lstatSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { isNoetherError, NoetherError, type Diagnostic } from './errors.js';
+import { isNoetherError, type Diagnostic } from './errors.js';
 import type { Composition } from './graph/ast.js';
 import { checkComposition, type CheckOptions } from './graph/check.js';
 import { compositionId } from './graph/canonical.js';
 import { parseComposition, parseCompositionValue, type ParsedComposition } from './graph/parse.js';
-import type { Position } from './json/parse.js';
-import { decodeJsonText } from './json/text.js';
+import { positionNear } from './json/parse.js';
+import { readJsonText } from './json/text.js';
 import type { JsonSchema } from './schema/index.js';
 import {
   loadProjectConfig,
@@ -89,6 +88,9 @@ class LoadedEngine implements Engine {
     readonly registry: StageRegistry,
   ) {}
 
+  // Async by contract (ENGINE §8), though checking itself is synchronous today: callers
+  // await it, so it may read files or load stages asynchronously later without a break.
+  // eslint-disable-next-line @typescript-eslint/require-await
   async check(
     graph: string | Composition | Record<string, unknown>,
     options: CheckOptions = {},
@@ -96,10 +98,7 @@ class LoadedEngine implements Engine {
     const file = typeof graph === 'string' ? graph : undefined;
     let parsed: ParsedComposition;
     try {
-      parsed =
-        typeof graph === 'string'
-          ? parseComposition(await readGraphFile(graph), graph)
-          : parseCompositionValue(graph);
+      parsed = typeof graph === 'string' ? readCompositionFile(graph) : parseCompositionValue(graph);
     } catch (error) {
       return failed(file, error);
     }
@@ -120,20 +119,9 @@ class LoadedEngine implements Engine {
   }
 }
 
-async function readGraphFile(path: string): Promise<string> {
-  try {
-    return decodeJsonText(await readFile(path), path);
-  } catch (cause) {
-    if (isNoetherError(cause)) throw cause;
-    const code = (cause as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a folder; name a composition file'
-          : (cause as Error).message;
-    throw new NoetherError('NOE_FILE_READ', `cannot read ${path}: ${reason}`, { place: { file: path } });
-  }
+/** Reads and parses a composition file (NOE_FILE_READ, NOE_JSON_SYNTAX or the structural errors). */
+export function readCompositionFile(path: string): ParsedComposition {
+  return parseComposition(readJsonText(path, 'composition'), path);
 }
 
 function failed(file: string | undefined, error: unknown): CheckReport {
@@ -147,16 +135,6 @@ function failed(file: string | undefined, error: unknown): CheckReport {
 function locate(d: Diagnostic, parsed: ParsedComposition): Diagnostic {
   const out: Diagnostic = parsed.file === undefined ? d : { ...d, file: parsed.file };
   if (d.pointer === undefined || d.line !== undefined) return out;
-  const position = nearestPosition(parsed.positions, d.pointer);
+  const position = positionNear(parsed.positions, d.pointer);
   return position === undefined ? out : { ...out, line: position.line, column: position.column };
-}
-
-function nearestPosition(positions: Map<string, Position>, pointer: string): Position | undefined {
-  let current = pointer;
-  for (;;) {
-    const hit = positions.get(current);
-    if (hit !== undefined) return hit;
-    if (current === '') return undefined;
-    current = current.slice(0, current.lastIndexOf('/'));
-  }
 }

@@ -66,6 +66,19 @@ export interface Diagnostic extends Place {
   details?: Record<string, unknown>;
 }
 
+/** A place as people read it: `file:line:col`, as much as is known (`<input>` for unnamed text). */
+export function formatPlace(place: Place): string {
+  const file = place.file ?? (place.line === undefined ? undefined : '<input>');
+  const position = place.line === undefined ? [] : [place.line, place.column ?? 1];
+  return [file, ...position].filter((part) => part !== undefined).join(':');
+}
+
+/** `file:line:col: ` before a message, or nothing when the place is unknown. */
+export function placePrefix(place: Place): string {
+  const text = formatPlace(place);
+  return text === '' ? '' : `${text}: `;
+}
+
 export function exitCodeOf(code: ErrorCode): ExitCode {
   return catalogue[code].exit;
 }

@@ -1,11 +1,8 @@
 // `noether-ts graph check FILE…` and `noether-ts graph id FILE` (ENGINE §3, §6).
 import { NoetherError } from '../errors.js';
-import type { CheckReport, Engine } from '../engine.js';
+import { readCompositionFile, type CheckReport, type Engine } from '../engine.js';
 import { compositionId } from '../graph/canonical.js';
 import { parseEffectList } from '../graph/effects.js';
-import { parseComposition } from '../graph/parse.js';
-import { decodeJsonText } from '../json/text.js';
-import { readFile } from 'node:fs/promises';
 import { shortForm } from '../schema/index.js';
 import type { Effect } from '../stage/types.js';
 import { envelopeError, envelopeOk, exitCodeFor, formatDiagnostic, plural, type CliIO } from './output.js';
@@ -57,18 +54,10 @@ export async function graphCheck(
   return exit;
 }
 
-export async function graphId(files: string[], json: boolean, io: CliIO): Promise<number> {
+export function graphId(files: string[], json: boolean, io: CliIO): number {
   if (files.length !== 1) throw new NoetherError('NOE_USAGE', 'graph id takes exactly one composition file');
   const file = files[0]!;
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (cause) {
-    throw new NoetherError('NOE_FILE_READ', `cannot read ${file}: ${(cause as Error).message}`, {
-      place: { file },
-    });
-  }
-  const id = compositionId(parseComposition(decodeJsonText(bytes, file), file).composition.root);
+  const id = compositionId(readCompositionFile(file).composition.root);
   if (json) envelopeOk(io, 'graph id', { file, compositionId: id });
   else io.stdout(id + '\n');
   return 0;

@@ -1,6 +1,6 @@
 // How the CLI speaks: human lines on stdout/stderr, or one JSON envelope per command
 // with --json (ENGINE §5): {"ok":true,"command","data"} / {"ok":false,"command","error"}.
-import { exitCodeOf, type Diagnostic, type ExitCode } from '../errors.js';
+import { exitCodeOf, formatPlace, type Diagnostic, type ExitCode } from '../errors.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -32,7 +32,7 @@ export function exitCodeFor(errors: readonly Diagnostic[]): ExitCode {
 
 /** `file:line:col: error NOE_X at /pointer` then the message, the witness and the fix. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = [d.file ?? '<input>', d.line, d.column].filter((p) => p !== undefined).join(':');
+  const where = formatPlace(d) || '<input>';
   const at = d.pointer === undefined ? '' : ` at ${d.pointer === '' ? '/' : d.pointer}`;
   const lines = [`${where}: ${d.severity} ${d.code}${at}`, `  ${d.message}`];
   if (d.witness !== undefined) lines.push(`  witness: ${JSON.stringify(d.witness.value)}`);

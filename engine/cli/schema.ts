@@ -1,8 +1,8 @@
 // `noether-ts schema sub LHS RHS` and `noether-ts schema sub --batch FILE` (ENGINE §4).
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { isNoetherError, NoetherError } from '../errors.js';
-import { decodeJsonText } from '../json/text.js';
+import { NoetherError } from '../errors.js';
+import { readJsonText } from '../json/text.js';
 import { parseJsonDocument } from '../json/parse.js';
 import { isSubschema, runSubschemaBatch, type JsonSchema } from '../schema/index.js';
 import { envelopeOk, type CliIO } from './output.js';
@@ -45,25 +45,14 @@ function parseDialect(value: string | undefined): 'draft-04' | '2020-12' | undef
 }
 
 function openBatch(path: string): NodeJS.ReadableStream {
-  if (!existsSync(path))
-    throw new NoetherError('NOE_FILE_READ', `cannot read ${path}: no such file`, { place: { file: path } });
-  return createReadStream(path, 'utf8');
+  // Read up front so that a missing or unreadable file is one clear error, not a stream event.
+  return Readable.from([readJsonText(path, 'batch file')]);
 }
 
 /** A schema argument is inline JSON when it looks like JSON, else a file path. */
 function readSchemaArgument(arg: string): JsonSchema {
   const inline = /^\s*[{[]|^(true|false)$/.test(arg);
-  let text = arg;
-  if (!inline) {
-    try {
-      text = decodeJsonText(readFileSync(arg), arg);
-    } catch (cause) {
-      if (isNoetherError(cause)) throw cause;
-      throw new NoetherError('NOE_FILE_READ', `cannot read ${arg}: ${(cause as Error).message}`, {
-        place: { file: arg },
-      });
-    }
-  }
+  const text = inline ? arg : readJsonText(arg, 'schema file');
   const value = parseJsonDocument(text, inline ? '<argument>' : arg).value;
   if (typeof value !== 'boolean' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
     throw new NoetherError(

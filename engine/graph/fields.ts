@@ -5,9 +5,9 @@
 // Leaf values kept as they are in the AST (Const values, config, schemas) are checked to
 // be plain JSON all the way down, because a library caller may hand over any object and
 // hashing and validation must never meet a function, a NaN or a cycle later.
-import { closest, distance } from 'fastest-levenshtein';
 import type { ErrorCode } from '../errors.js';
-import { LONE_SURROGATE_CHAR, MAX_JSON_DEPTH } from '../json/parse.js';
+import { describeValue, firstNonJson, isJsonObject } from '../json/value.js';
+import { nearestSpelling } from '../spelling.js';
 import { pointerJoin } from '../json/pointer.js';
 import type { JsonSchema } from '../schema/types.js';
 import type { Node, Pinning } from './ast.js';
@@ -77,7 +77,7 @@ export class Fields {
   ) {
     for (const key of Object.keys(raw)) {
       if (raw[key] === undefined || key === '$comment' || allowed.includes(key)) continue;
-      const suggestion = nearest(key, allowed);
+      const suggestion = nearestSpelling(key, allowed);
       const guess = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
       reader.report(
         'NOE_UNKNOWN_KEY',
@@ -179,8 +179,8 @@ export class Fields {
     this.reader.report(
       'NOE_GRAPH_INVALID',
       pointerJoin(this.pointer, field),
-      `${this.owner}: set "${field}" to ${expected} (found ${found(value)})`,
-      { field, expected, found: found(value) },
+      `${this.owner}: set "${field}" to ${expected} (found ${describeValue(value)})`,
+      { field, expected, found: describeValue(value) },
     );
     return undefined;
   }
@@ -196,13 +196,6 @@ export class Fields {
   }
 }
 
-/** A plain object, as JSON.parse makes them: not an array, a Date, a Map or a class instance. */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
 function isHttpUrl(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   try {
@@ -211,64 +204,4 @@ function isHttpUrl(value: unknown): value is string {
   } catch {
     return false;
   }
-}
-
-/** How a value is named in "found …": its JSON type, and the value itself when short. */
-export function found(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string')
-    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'number') return `${Number.isInteger(value) ? 'integer' : 'number'} ${value}`;
-  if (typeof value === 'boolean') return `boolean ${value}`;
-  if (Array.isArray(value)) return 'array';
-  if (isJsonObject(value)) return 'object';
-  return typeof value === 'object' ? 'a non-plain object' : typeof value;
-}
-
-/**
- * The first place inside a caller's value that JSON cannot carry (undefined in an array,
- * NaN, a function, a Date, a cycle, a lone surrogate, or nesting past MAX_JSON_DEPTH), so that hashing
- * and validation later never meet one. Iterative, as the value may be arbitrarily deep.
- */
-function firstNonJson(value: unknown): { tokens: (string | number)[]; found: string } | undefined {
-  const onPath = new Set<object>();
-  const done = new Set<object>();
-  const stack: Array<{ value: unknown; tokens: (string | number)[]; leaving?: object }> = [
-    { value, tokens: [] },
-  ];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { value: v, tokens, leaving } = item;
-    if (leaving !== undefined) {
-      onPath.delete(leaving);
-      done.add(leaving);
-      continue;
-    }
-    if (typeof v === 'string' && LONE_SURROGATE_CHAR.test(v))
-      return { tokens, found: 'a string with a lone surrogate, which JSON text cannot carry (I-JSON)' };
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
-    if (typeof v === 'number' && Number.isFinite(v)) continue;
-    if (typeof v !== 'object' || !(Array.isArray(v) || isJsonObject(v))) return { tokens, found: found(v) };
-    if (done.has(v)) continue;
-    if (onPath.has(v)) return { tokens, found: 'a cycle' };
-    if (tokens.length >= MAX_JSON_DEPTH) return { tokens, found: `nesting deeper than ${MAX_JSON_DEPTH}` };
-    onPath.add(v);
-    stack.push({ value: undefined, tokens, leaving: v });
-    const members: Array<[string | number, unknown]> = Array.isArray(v)
-      ? Array.from(v, (element: unknown, i) => [i, element])
-      : Object.entries(v).filter(([, member]) => member !== undefined);
-    for (const [token, member] of members.reverse())
-      stack.push({ value: member, tokens: [...tokens, token] });
-  }
-  return undefined;
-}
-
-/** The candidate the user probably meant: same letters in another case, a prefix, or a near spelling. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  const lower = word.toLowerCase();
-  const sameLetters = candidates.find((c) => c.toLowerCase() === lower);
-  if (sameLetters !== undefined) return sameLetters;
-  const prefix = candidates.find((c) => lower.length >= 3 && c.toLowerCase().startsWith(lower));
-  if (prefix !== undefined) return prefix;
-  const best = closest(word, candidates);
-  return distance(word, best) <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
 }

@@ -7,9 +7,18 @@
 // document (a missing field is reported on its node), so every one has a position.
 // Whether schemas are valid JSON Schema, and whether stage references resolve, is
 // checked later by the schema and stage modules: never here.
-import { type Diagnostic, type ErrorCode, type Place, NoetherError, diagnostic } from '../errors.js';
+import {
+  type Diagnostic,
+  type ErrorCode,
+  type Place,
+  NoetherError,
+  diagnostic,
+  placePrefix,
+} from '../errors.js';
 import { MAX_JSON_DEPTH, type Position, parseJsonDocument } from '../json/parse.js';
 import { pointerJoin } from '../json/pointer.js';
+import { describeValue, isJsonObject } from '../json/value.js';
+import { nearestSpelling } from '../spelling.js';
 import {
   type Composition,
   type MapNode,
@@ -32,10 +41,7 @@ import {
   SCHEMA,
   STAGE_REFERENCE,
   STRING,
-  found,
   integerAtLeast,
-  isJsonObject,
-  nearest,
 } from './fields.js';
 
 export interface ParsedComposition {
@@ -120,12 +126,7 @@ class Reader implements NodeReader {
     const [first] = this.problems;
     if (first === undefined) return undefined;
     const { place, diagnostic: head } = first;
-    const where =
-      place.line !== undefined
-        ? `${place.file ?? '<input>'}:${place.line}:${place.column ?? 1}: `
-        : place.file !== undefined
-          ? `${place.file}: `
-          : '';
+    const where = placePrefix(place);
     const count =
       this.problems.length === 1
         ? ''
@@ -142,7 +143,7 @@ class Reader implements NodeReader {
       this.report(
         'NOE_GRAPH_INVALID',
         '',
-        `composition: make the document a JSON object {"description", "version", "root", …} (found ${found(value)})`,
+        `composition: make the document a JSON object {"description", "version", "root", …} (found ${describeValue(value)})`,
         {},
       );
       return undefined;
@@ -166,7 +167,7 @@ class Reader implements NodeReader {
       this.report(
         'NOE_GRAPH_INVALID',
         pointer,
-        `${owner}: set ${label} to a node, a JSON object with "op" (found ${found(value)})`,
+        `${owner}: set ${label} to a node, a JSON object with "op" (found ${describeValue(value)})`,
         { expected: 'node' },
       );
       return undefined;
@@ -204,13 +205,13 @@ class Reader implements NodeReader {
       this.report(
         'NOE_GRAPH_INVALID',
         pointerJoin(pointer, 'op'),
-        `node at ${pointer}: set "op" to one of ${ops} (found ${found(op)})`,
+        `node at ${pointer}: set "op" to one of ${ops} (found ${describeValue(op)})`,
         { field: 'op' },
       );
       return undefined;
     }
     if (!isOp(op)) {
-      const suggestion = nearest(op, OPS);
+      const suggestion = nearestSpelling(op, OPS);
       const fix =
         suggestion === undefined
           ? `use one of ${ops}`

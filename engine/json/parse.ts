@@ -3,7 +3,7 @@
 // errors with line:column. It also rejects duplicate keys, which JSON.parse would
 // silently resolve to the last one (a typo must not pass silently). It is iterative,
 // so hostile nesting depth cannot overflow the stack.
-import { NoetherError } from '../errors.js';
+import { NoetherError, placePrefix } from '../errors.js';
 import { pointerJoin } from './pointer.js';
 
 export interface Position {
@@ -25,6 +25,20 @@ interface Frame {
   /** The key whose value is being parsed next (objects only). */
   key: string | undefined;
   closed: boolean;
+}
+
+/**
+ * The position of the value at `pointer`, or of its nearest ancestor that has one (a
+ * missing member has no position of its own: its enclosing object is the place to show).
+ */
+export function positionNear(
+  positions: ReadonlyMap<string, Position>,
+  pointer: string,
+): Position | undefined {
+  for (let at = pointer; ; at = at.slice(0, at.lastIndexOf('/'))) {
+    const hit = positions.get(at);
+    if (hit !== undefined || at === '') return hit;
+  }
 }
 
 /** Deeper documents are refused: everything downstream walks values recursively. */
@@ -288,11 +302,19 @@ class Parser {
 
   private fail(message: string): never {
     const { line, column } = this.position(this.pos);
-    const where = `${this.file ?? '<input>'}:${line}:${column}`;
-    throw new NoetherError('NOE_JSON_SYNTAX', `${where}: ${message}`, {
-      place: { ...(this.file === undefined ? {} : { file: this.file }), line, column },
-    });
+    throw syntaxError(this.file, line, column, message);
   }
+}
+
+/** A NOE_JSON_SYNTAX error at a line:column of a file (or of unnamed text). */
+export function syntaxError(
+  file: string | undefined,
+  line: number,
+  column: number,
+  message: string,
+): NoetherError {
+  const place = { ...(file === undefined ? {} : { file }), line, column };
+  return new NoetherError('NOE_JSON_SYNTAX', `${placePrefix(place)}${message}`, { place });
 }
 
 const LONE_SURROGATE =

@@ -1,9 +1,11 @@
-// Bytes to JSON text. RFC 8259 §8.1: JSON exchanged between systems is UTF-8. Node's
+// JSON files to text. RFC 8259 §8.1: JSON exchanged between systems is UTF-8. Node's
 // 'utf8' decoding silently turns every malformed byte into U+FFFD, which would surface
 // later as a baffling key ("��") or pass into a stage id unnoticed; this refuses such a
 // file at the line:column of its first bad byte instead, and names the encoding of a
 // UTF-16 or UTF-32 file, whose byte order mark it recognises.
+import { lstatSync, readFileSync } from 'node:fs';
 import { NoetherError } from '../errors.js';
+import { syntaxError } from './parse.js';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -26,9 +28,43 @@ export function decodeJsonText(bytes: Uint8Array, file?: string): string {
 }
 
 function fail(file: string | undefined, line: number, column: number, message: string): never {
-  throw new NoetherError('NOE_JSON_SYNTAX', `${file ?? '<input>'}:${line}:${column}: ${message}`, {
-    place: { ...(file === undefined ? {} : { file }), line, column },
-  });
+  throw syntaxError(file, line, column, message);
+}
+
+/**
+ * Reads a JSON file as text: every reader of JSON files goes through here, so that a
+ * file that cannot be read is one NOE_FILE_READ saying why in words, and the bytes are
+ * strict UTF-8. `what` names the file in messages ("stage spec", "composition").
+ */
+export function readJsonText(path: string, what = 'file'): string {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new NoetherError('NOE_FILE_READ', `cannot read ${what} ${path}: ${fileErrorReason(error, path)}`, {
+      place: { file: path },
+      cause: error,
+    });
+  }
+  return decodeJsonText(bytes, path);
+}
+
+/** Why a file-system call on `path` failed, in words a user can act on. */
+export function fileErrorReason(error: unknown, path: string): string {
+  switch ((error as NodeJS.ErrnoException).code ?? '') {
+    case 'ENOENT':
+      return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true
+        ? 'it is a symbolic link to a missing file'
+        : 'no such file';
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'ELOOP':
+      return 'it is a loop of symbolic links';
+    case 'EACCES':
+      return 'permission denied';
+    default:
+      return (error as Error).message;
+  }
 }
 
 function otherEncoding(bytes: Uint8Array): string | undefined {

@@ -6,14 +6,14 @@
 // extension (SCRIPT_EXTENSIONS), is not absolute, and names an existing file relative to
 // the spec's folder. Those are resolved to absolute paths in the Stage's command, and
 // their bytes are part of the implementation hash (keyed by the entry as written, so the
-// id is the same on every checkout). Absolute entries are left alone and hashed as text
+// id is the same on every checkout); one that plainly means such a file but names none
+// is an error (see namedFile). Absolute entries are left alone and hashed as text
 // only: they name machine tools (`/usr/bin/env`, an interpreter) whose bytes differ from
 // one machine to the next, and hashing them would give every machine its own ids.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
-import { NoetherError } from '../errors.js';
-import { parseJsonDocument } from '../json/parse.js';
-import { decodeJsonText } from '../json/text.js';
+import { parseJsonDocument, positionNear } from '../json/parse.js';
+import { readJsonText } from '../json/text.js';
 import { brandStage } from './brand.js';
 import { commandImplementationHash } from './ids.js';
 import type { Stage } from './types.js';
@@ -40,17 +40,7 @@ const SCRIPT_EXTENSIONS: ReadonlySet<string> = new Set([
 
 /** Reads a `NAME.stage.json` file into a Stage; every failure names the file. */
 export function readCommandStageSpec(specFile: string): Stage {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(specFile);
-  } catch (error) {
-    throw new NoetherError(
-      'NOE_FILE_READ',
-      `cannot read stage spec ${specFile}: ${(error as Error).message}`,
-      { place: { file: specFile }, cause: error },
-    );
-  }
-  return parseCommandStageSpec(decodeJsonText(bytes, specFile), specFile);
+  return parseCommandStageSpec(readJsonText(specFile, 'stage spec'), specFile);
 }
 
 /** Parses the text of a stage spec; `specFile` locates relative paths and names the stage's origin. */
@@ -59,10 +49,7 @@ export function parseCommandStageSpec(text: string, specFile: string): Stage {
   const folder = dirname(file);
   const { value, positions } = parseJsonDocument(text, specFile);
   const locate: Locate = (pointer) => {
-    let at = pointer;
-    // A missing member has no position: point at the closest enclosing value instead.
-    while (!positions.has(at) && at !== '') at = at.slice(0, at.lastIndexOf('/'));
-    const position = positions.get(at);
+    const position = positionNear(positions, pointer);
     return position === undefined
       ? { file: specFile, pointer }
       : { file: specFile, pointer, line: position.line, column: position.column };
@@ -85,21 +72,18 @@ export function parseCommandStageSpec(text: string, specFile: string): Stage {
   const written = checkCommand(raw.implementation, fields.name, locate);
   const files = new Map<string, string>();
   const command = written.map((entry, index) => {
-    const path = scriptPath(entry, folder);
-    if (path === undefined) {
-      const missing = missingScript(entry, folder);
-      if (missing !== undefined)
-        throw stageInvalid(
-          fields.name,
-          'implementation',
-          `/implementation/command/${index}`,
-          missing,
-          locate,
-        );
-      return entry;
-    }
-    files.set(entry, path);
-    return path;
+    const named = namedFile(entry, folder);
+    if (named.kind === 'missing')
+      throw stageInvalid(
+        fields.name,
+        'implementation',
+        `/implementation/command/${index}`,
+        named.why,
+        locate,
+      );
+    if (named.kind === 'text') return entry;
+    files.set(entry, named.path);
+    return named.path;
   });
   return brandStage(
     fields,
@@ -129,26 +113,28 @@ function checkCommand(implementation: unknown, name: string, locate: Locate): st
 }
 
 /**
- * Why an argv entry that plainly means a file of the spec's folder (`./run.sh`,
- * `../lib/x.py`, `add_one.py`) names none: otherwise the stage would load, get an id from
- * the entry's text alone, and fail only when it runs. Other entries (`-e`, inline code,
- * `out/a.json`) may be anything, so they are never checked.
+ * What an argv entry is. A relative entry that names an existing file of the spec's
+ * folder (`add_one.py`, `lib/run.sh`) is a file: resolved, and hashed into the id. An
+ * entry that plainly means such a file (`./x`, `../x`, or a script extension) but names
+ * none is missing: otherwise the stage would load, get an id from the text alone, and
+ * fail only when it runs. Anything else (`python3`, `-e`, inline code, absolute paths,
+ * which differ by machine) is text.
  */
-function missingScript(entry: string, folder: string): string | undefined {
-  if (isAbsolute(entry) || /\s/.test(entry)) return undefined;
-  const relative = entry.startsWith('./') || entry.startsWith('../');
-  if (!relative && !SCRIPT_EXTENSIONS.has(extname(entry).toLowerCase())) return undefined;
+function namedFile(
+  entry: string,
+  folder: string,
+): { kind: 'file'; path: string } | { kind: 'text' } | { kind: 'missing'; why: string } {
+  if (isAbsolute(entry)) return { kind: 'text' };
+  const scripty = SCRIPT_EXTENSIONS.has(extname(entry).toLowerCase());
+  if (!entry.includes('/') && !scripty) return { kind: 'text' };
   const path = resolve(folder, entry);
   const stat = statSync(path, { throwIfNoEntry: false });
-  if (stat?.isFile()) return undefined;
+  if (stat?.isFile()) return { kind: 'file', path };
+  const plainlyAFile = !/\s/.test(entry) && (entry.startsWith('./') || entry.startsWith('../') || scripty);
+  if (!plainlyAFile) return { kind: 'text' };
   const what = stat === undefined ? 'does not exist' : 'is not a file';
-  return `${JSON.stringify(entry)} names ${path}, which ${what}; relative paths resolve against the spec file's folder`;
-}
-
-/** The absolute path of an argv entry that names one of the spec's files (see the header). */
-function scriptPath(entry: string, folder: string): string | undefined {
-  if (isAbsolute(entry)) return undefined;
-  if (!entry.includes('/') && !SCRIPT_EXTENSIONS.has(extname(entry).toLowerCase())) return undefined;
-  const path = resolve(folder, entry);
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ? path : undefined;
+  return {
+    kind: 'missing',
+    why: `${JSON.stringify(entry)} names ${path}, which ${what}; relative paths resolve against the spec file's folder`,
+  };
 }

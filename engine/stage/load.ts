@@ -6,12 +6,12 @@
 // project's `.ts` stage files; their stages come from tsx's own copy of this engine,
 // which is why stages are recognised by isStage's shared brand and never by instanceof.
 // Every error names the path it is about.
-import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { NoetherError, isNoetherError } from '../errors.js';
+import { NoetherError, isNoetherError, placePrefix } from '../errors.js';
 import { parseJsonDocument } from '../json/parse.js';
-import { decodeJsonText } from '../json/text.js';
+import { fileErrorReason, readJsonText } from '../json/text.js';
 import { isStage } from './brand.js';
 import { STAGE_SPEC_SUFFIX, readCommandStageSpec } from './command-spec.js';
 import { StageRegistry } from './registry.js';
@@ -30,41 +30,19 @@ export interface ProjectConfig {
 /** Reads `<root>/noether.config.json`; a project without one has no libraries. */
 export function loadProjectConfig(root: string): ProjectConfig {
   const file = join(root, PROJECT_CONFIG_FILE);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    const dangling =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' &&
-      lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() === true;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !dangling) return { stages: [] };
-    if (dangling)
-      throw new NoetherError(
-        'NOE_FILE_READ',
-        `cannot read ${file}: it is a symbolic link to a missing file`,
-        {
-          place: { file },
-          cause: error,
-        },
-      );
-    throw new NoetherError('NOE_FILE_READ', `cannot read ${file}: ${(error as Error).message}`, {
-      place: { file },
-      cause: error,
-    });
-  }
+  // lstat, not exists: a config that is a dangling link is broken, not absent.
+  if (lstatSync(file, { throwIfNoEntry: false }) === undefined) return { stages: [] };
   let document: ReturnType<typeof parseJsonDocument>;
   try {
-    document = parseJsonDocument(decodeJsonText(bytes, file), file);
+    document = parseJsonDocument(readJsonText(file, 'project config'), file);
   } catch (error) {
-    if (!isNoetherError(error)) throw error;
+    if (!isNoetherError(error) || error.code !== 'NOE_JSON_SYNTAX') throw error;
     throw new NoetherError('NOE_CONFIG_INVALID', error.message, { place: error.place, cause: error });
   }
   const invalid = (pointer: string, problem: string): NoetherError => {
     const position = document.positions.get(pointer);
-    const where = position === undefined ? file : `${file}:${position.line}:${position.column}`;
-    return new NoetherError('NOE_CONFIG_INVALID', `${where}: ${problem}`, {
-      place: { file, pointer, ...(position && { line: position.line, column: position.column }) },
-    });
+    const place = { file, pointer, ...(position && { line: position.line, column: position.column }) };
+    return new NoetherError('NOE_CONFIG_INVALID', `${placePrefix(place)}${problem}`, { place });
   };
   const { value } = document;
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -144,12 +122,15 @@ function fileSystem<T>(path: string, call: () => T): T {
     return call();
   } catch (error) {
     const code = codeOf(error);
-    const why = code === 'ELOOP' ? 'it is a loop of symbolic links' : (error as Error).message;
-    throw new NoetherError('NOE_FILE_READ', `cannot read stage library ${path}: ${why}`, {
-      place: { file: path },
-      cause: error,
-      ...(code === undefined ? {} : { details: { cause: code } }),
-    });
+    throw new NoetherError(
+      'NOE_FILE_READ',
+      `cannot read stage library ${path}: ${fileErrorReason(error, path)}`,
+      {
+        place: { file: path },
+        cause: error,
+        ...(code === undefined ? {} : { details: { cause: code } }),
+      },
+    );
   }
 }
 

@@ -3,13 +3,11 @@
 // report failures the same way: NOE_STAGE_INVALID naming the stage and the field, placed
 // at the field's JSON pointer (and line:column when the caller knows the document).
 // Implementations and ids differ by kind and are not checked here.
-import { closest, distance } from 'fastest-levenshtein';
-import { NoetherError, type Place } from '../errors.js';
-import { canonicalJson } from '../json/jcs.js';
+import { NoetherError, placePrefix, type Place } from '../errors.js';
 import { pointerJoin } from '../json/pointer.js';
-import type { JsonSchema } from '../schema/types.js';
-import { schemaProblems } from '../schema/index.js';
-import { compileSchema, validateValue } from '../schema/validator.js';
+import { deepFreeze, firstNonJson } from '../json/value.js';
+import { schemaProblems, validateValue, type JsonSchema } from '../schema/index.js';
+import { nearestSpelling } from '../spelling.js';
 import { checkEffects } from './effects.js';
 import type { Effect, StageExample } from './types.js';
 
@@ -40,10 +38,7 @@ export function stageInvalid(
   locate: Locate,
 ): NoetherError {
   const place = locate(pointer);
-  const where =
-    place.file === undefined
-      ? ''
-      : `${place.file}${place.line === undefined ? '' : `:${place.line}:${place.column ?? 1}`}: `;
+  const where = placePrefix(place);
   const subject = typeof name === 'string' && name !== '' ? `stage "${name}"` : 'stage';
   return new NoetherError('NOE_STAGE_INVALID', `${where}${subject}: field "${field}": ${problem}`, {
     place,
@@ -68,7 +63,7 @@ export function checkStageFields(
   const allowed = [...COMMON_KEYS, ...kindKeys];
   for (const key of Object.keys(raw)) {
     if (allowed.includes(key)) continue;
-    const guess = likelyMeant(key, allowed);
+    const guess = nearestSpelling(key, allowed);
     fail(
       key,
       `unknown key; ${guess === undefined ? '' : `did you mean "${guess}"? `}(allowed: ${allowed.join(', ')})`,
@@ -112,14 +107,6 @@ export function checkStageFields(
   });
 }
 
-/** The allowed key a typo most likely meant: an extension of it, or one within a few edits. */
-function likelyMeant(key: string, allowed: readonly string[]): string | undefined {
-  const extended = allowed.find((candidate) => candidate.startsWith(key) || key.startsWith(candidate));
-  if (extended !== undefined) return extended;
-  const nearest = closest(key, allowed);
-  return distance(key, nearest) <= Math.max(2, key.length / 3) ? nearest : undefined;
-}
-
 type Fail = (field: string, problem: string, pointer?: string) => never;
 
 function checkSchema(value: unknown, field: 'input' | 'output', fail: Fail): JsonSchema {
@@ -129,14 +116,10 @@ function checkSchema(value: unknown, field: 'input' | 'output', fail: Fail): Jso
   // The checks compositions get too: a `$ref` that resolves to nothing, or a cycle of them
   // that never reaches a value (`{"$ref": "#"}`), which ajv compiles but would make every
   // validation of the stage's values recurse until the stack overflows.
+  // schemaProblems also compiles it with ajv, so what ajv refuses is reported here too.
   const [problem] = schemaProblems(schema, `/${field}`);
   if (problem !== undefined)
     fail(field, `is not a valid JSON Schema (draft 2020-12): ${problem.message}`, problem.pointer);
-  try {
-    compileSchema(schema);
-  } catch (error) {
-    fail(field, `is not a valid JSON Schema (draft 2020-12): ${(error as Error).message}`);
-  }
   return schema;
 }
 
@@ -175,18 +158,8 @@ function checkExamples(value: unknown, input: JsonSchema, output: JsonSchema, fa
 
 /** A private JSON copy, so that freezing it never freezes the author's objects. */
 function jsonClone(value: unknown, field: string, fail: Fail, pointer = `/${field}`): unknown {
-  try {
-    canonicalJson(value);
-    return structuredClone(value);
-  } catch (error) {
-    return fail(field, `is not a JSON value: ${(error as Error).message}`, pointer);
-  }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
+  const stray = firstNonJson(value);
+  if (stray !== undefined)
+    fail(field, `is not a JSON value: it holds ${stray.found}`, pointerJoin(pointer, ...stray.tokens));
+  return structuredClone(value);
 }

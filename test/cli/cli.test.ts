@@ -2,25 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../engine/cli/index.js';
-
-const repo = new URL('../../', import.meta.url).pathname;
-const fixtures = join(repo, 'test/fixtures/checker/stages.ts');
-
-async function cli(argv: string[], options: { cwd?: string; stdin?: string } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    cwd: options.cwd ?? repo,
-    stdin: Readable.from([options.stdin ?? '']),
-  });
-  return { code, stdout, stderr };
-}
+import { cli, fixtures, repo } from './in-process.js';
 
 function tempFile(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'noether-cli-'));

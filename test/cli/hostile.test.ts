@@ -3,26 +3,10 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { diagnostic } from '../../engine/errors.js';
-import { runCli } from '../../engine/cli/index.js';
 import { exitCodeFor } from '../../engine/cli/output.js';
-
-const repo = new URL('../../', import.meta.url).pathname;
-const fixtures = join(repo, 'test/fixtures/checker/stages.ts');
-
-async function cli(argv: string[], cwd = repo) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    cwd,
-    stdin: Readable.from(['']),
-  });
-  return { code, stdout, stderr };
-}
+import { cli, fixtures } from './in-process.js';
 
 /** The one envelope --json printed: exactly one line of JSON on stdout. */
 function envelope(stdout: string): { ok: boolean; error?: { code: string; message: string } } {
@@ -64,13 +48,13 @@ describe('hostile input to the CLI', () => {
     const dir = folder();
     const r = await cli(['graph', 'check', dir, '--stages', fixtures]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`cannot read ${dir}: it is a folder`);
+    expect(r.stderr).toContain(`cannot read composition ${dir}: it is a folder`);
   });
 
   it('reports a noether.config.json that is a dangling symbolic link instead of ignoring it', async () => {
     const dir = folder();
     symlinkSync(join(dir, 'gone.json'), join(dir, 'noether.config.json'));
-    const r = await cli(['stage', 'list', '--json'], dir);
+    const r = await cli(['stage', 'list', '--json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(envelope(r.stdout).error).toMatchObject({ code: 'NOE_FILE_READ' });
   });

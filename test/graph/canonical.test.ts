@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../engine/graph/ast.js';
 import { canonicalise, compositionId } from '../../engine/graph/canonical.js';
-import { childNodes } from '../../engine/graph/walk.js';
+import { childNodes } from './child-nodes.js';
 import { canonicalJson } from '../../engine/json/jcs.js';
 
 const key = fc.constantFrom('a', 'b', 'eval', 'x_1', 'Z', '10', '2', 'é');

@@ -1,11 +1,7 @@
-// The one place that knows where each op keeps its children. Effect inference,
-// resolution and the checker walk the graph through `childNodes`, so a new op is taught
-// to all of them here (the switch fails to compile until it is). Pointer tokens are the
-// ones of the document as written, so `pointerJoin(parent, ...tokens)` names the same
-// place as the parser's positions. Walks are recursive: parsed graphs are depth-bounded
-// (MAX_JSON_DEPTH), so the stack is not at risk.
-import { pointerJoin } from '../json/pointer.js';
-import { type Node, type StageNode, assertNever } from './ast.js';
+// The direct children of a node, for tests that walk whole graphs (every op visited,
+// no nested Sequential left). The engine itself walks graphs op by op, each walk with
+// its own meaning, so this lives with the tests that need a generic one.
+import { type Node, assertNever } from '../../engine/graph/ast.js';
 
 export interface ChildNode {
   /** Pointer tokens from the parent node to this child, e.g. ['stages', 1]. */
@@ -62,12 +58,4 @@ export function childNodes(node: Node): ChildNode[] {
     default:
       return assertNever(node);
   }
-}
-
-/** Every Stage node under `node` (itself included), depth-first in `childNodes` order. */
-export function stageReferences(node: Node, pointer = '/root'): Array<{ pointer: string; node: StageNode }> {
-  if (node.op === 'Stage') return [{ pointer, node }];
-  return childNodes(node).flatMap((child) =>
-    stageReferences(child.node, pointerJoin(pointer, ...child.tokens)),
-  );
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { NoetherError, catalogue } from '../../engine/errors.js';
 import type { Node, Op } from '../../engine/graph/ast.js';
 import { parseComposition, parseCompositionValue } from '../../engine/graph/parse.js';
-import { childNodes } from '../../engine/graph/walk.js';
+import { childNodes } from './child-nodes.js';
 import { rejection } from '../rejection.js';
 
 const fixture = (name: string): string =>

@@ -1,11 +1,10 @@
 // Stage libraries (ENGINE §6): folders of specs, TypeScript and JavaScript modules, and
 // the project's noether.config.json naming them. Every failure names the path.
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempProject } from '../temp-project.js';
 import { isNoetherError, type NoetherError } from '../../engine/errors.js';
 import {
   defineStage,
@@ -17,18 +16,6 @@ import {
 
 const fixtures = fileURLToPath(new URL('../fixtures/stages', import.meta.url));
 const modules = join(fixtures, 'modules');
-const folders: string[] = [];
-afterAll(() => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
-
-async function freshFolder(files: Record<string, string> = {}): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), 'noether-load-'));
-  folders.push(folder);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(folder, path, '..'), { recursive: true });
-    writeFileSync(join(folder, path), text);
-  }
-  return folder;
-}
 
 async function failure(load: () => unknown): Promise<NoetherError> {
   try {
@@ -51,7 +38,7 @@ describe('loading a folder library', () => {
   });
 
   it('skips node_modules and dot-folders', async () => {
-    const library = await freshFolder();
+    const library = tempProject();
     cpSync(join(fixtures, 'spec-library'), library, { recursive: true });
     const reverse = join(library, 'reverse_text.stage.json');
     cpSync(reverse, join(library, 'node_modules/pkg/reverse_text.stage.json'));
@@ -61,7 +48,7 @@ describe('loading a folder library', () => {
   });
 
   it('reports the spec file of a broken spec', async () => {
-    const library = await freshFolder({ 'sub/broken.stage.json': '{ "name": ' });
+    const library = tempProject({ 'sub/broken.stage.json': '{ "name": ' });
     const error = await failure(() => loadStages([library], '/'));
     expect(error.code).toBe('NOE_JSON_SYNTAX');
     expect(error.place.file).toBe(join(library, 'sub/broken.stage.json'));
@@ -125,7 +112,7 @@ describe('loading libraries', () => {
   });
 
   it('rejects two libraries that define one name differently', async () => {
-    const other = await freshFolder({ 'reverse_text.mjs': '// another implementation\n' });
+    const other = tempProject({ 'reverse_text.mjs': '// another implementation\n' });
     cpSync(join(fixtures, 'spec-library/reverse_text.stage.json'), join(other, 'reverse_text.stage.json'));
     const error = await failure(() => loadStages([join(fixtures, 'spec-library'), other], '/'));
     expect(error.code).toBe('NOE_STAGE_DUPLICATE');
@@ -138,7 +125,7 @@ describe('loading libraries', () => {
   });
 
   it('reports a loop of symbolic links as a coded error naming the path', async () => {
-    const folder = await freshFolder();
+    const folder = tempProject();
     symlinkSync(join(folder, 'b'), join(folder, 'a'));
     symlinkSync(join(folder, 'a'), join(folder, 'b'));
     const error = await failure(() => loadStages(['a'], folder));
@@ -147,7 +134,7 @@ describe('loading libraries', () => {
   });
 
   it('rejects a file that is neither a module nor a spec', async () => {
-    const folder = await freshFolder({ 'stages.yaml': 'name: x' });
+    const folder = tempProject({ 'stages.yaml': 'name: x' });
     const error = await failure(() => loadStages(['stages.yaml'], folder));
     expect(error.code).toBe('NOE_MODULE_LOAD');
     expect(error.message).toContain(join(folder, 'stages.yaml'));
@@ -155,33 +142,33 @@ describe('loading libraries', () => {
 });
 
 describe('noether.config.json', () => {
-  it('is optional: a project without one has no libraries', async () => {
-    expect(loadProjectConfig(await freshFolder())).toEqual({ stages: [] });
+  it('is optional: a project without one has no libraries', () => {
+    expect(loadProjectConfig(tempProject())).toEqual({ stages: [] });
   });
 
-  it('names libraries relative to the project root', async () => {
-    const root = await freshFolder({
+  it('names libraries relative to the project root', () => {
+    const root = tempProject({
       'noether.config.json': '{"$comment": "ours", "stages": ["stages", "lib/index.ts"]}',
     });
     expect(loadProjectConfig(root)).toEqual({ stages: [join(root, 'stages'), join(root, 'lib/index.ts')] });
   });
 
   it('rejects broken JSON with line:column', async () => {
-    const root = await freshFolder({ 'noether.config.json': '{\n  "stages": ["a",]\n}' });
+    const root = tempProject({ 'noether.config.json': '{\n  "stages": ["a",]\n}' });
     const error = await failure(() => loadProjectConfig(root));
     expect(error.code).toBe('NOE_CONFIG_INVALID');
     expect(error.place).toMatchObject({ file: join(root, 'noether.config.json'), line: 2, column: 18 });
   });
 
   it('rejects an unknown key with its pointer and line:column', async () => {
-    const root = await freshFolder({ 'noether.config.json': '{\n  "stages": [],\n  "stage": ["x"]\n}' });
+    const root = tempProject({ 'noether.config.json': '{\n  "stages": [],\n  "stage": ["x"]\n}' });
     const error = await failure(() => loadProjectConfig(root));
     expect(error.code).toBe('NOE_CONFIG_INVALID');
     expect(error.place).toMatchObject({ pointer: '/stage', line: 3, column: 12 });
   });
 
   it('is reported, not skipped, when it is a symbolic link to a missing file', async () => {
-    const root = await freshFolder();
+    const root = tempProject();
     symlinkSync(join(root, 'moved.json'), join(root, 'noether.config.json'));
     const error = await failure(() => loadProjectConfig(root));
     expect(error.code).toBe('NOE_FILE_READ');
@@ -189,7 +176,7 @@ describe('noether.config.json', () => {
   });
 
   it('rejects a library that is not a path string', async () => {
-    const root = await freshFolder({ 'noether.config.json': '{"stages": ["ok", 3]}' });
+    const root = tempProject({ 'noether.config.json': '{"stages": ["ok", 3]}' });
     const error = await failure(() => loadProjectConfig(root));
     expect(error.code).toBe('NOE_CONFIG_INVALID');
     expect(error.place.pointer).toBe('/stages/1');

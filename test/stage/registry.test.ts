@@ -1,22 +1,12 @@
 // StageRegistry (ENGINE §1, §6): unique names, idempotent re-adds, sorted listing.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { passthroughStage as stage } from './passthrough-stage.js';
 import { isNoetherError } from '../../engine/errors.js';
-import { defineStage, readCommandStageSpec, StageRegistry } from '../../engine/stage/index.js';
+import { readCommandStageSpec, StageRegistry } from '../../engine/stage/index.js';
 
-const thisFile = fileURLToPath(import.meta.url);
+const passthroughFile = fileURLToPath(new URL('./passthrough-stage.ts', import.meta.url));
 const addOneSpec = fileURLToPath(new URL('../../examples/stages/add_one.stage.json', import.meta.url));
-
-function stage(name: string) {
-  return defineStage({
-    name,
-    description: `The ${name} stage.`,
-    input: true,
-    output: true,
-    effects: ['Pure'],
-    run: (x) => x,
-  });
-}
 
 describe('StageRegistry', () => {
   it('finds an added stage by name', () => {
@@ -59,7 +49,7 @@ describe('StageRegistry', () => {
     if (!isNoetherError(caught)) throw new Error('expected a NoetherError');
     expect(caught.code).toBe('NOE_STAGE_DUPLICATE');
     expect(caught.message).toContain(
-      `stage "add_one" is defined twice, differently: in ${thisFile} and in ${addOneSpec}`,
+      `stage "add_one" is defined twice, differently: in ${passthroughFile} and in ${addOneSpec}`,
     );
   });
 });

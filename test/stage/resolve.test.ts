@@ -2,18 +2,8 @@
 // ids and id prefixes, with failures returned as values carrying a code, a message that
 // says what to do, and suggestions.
 import { describe, expect, it } from 'vitest';
-import { defineStage, StageRegistry, type Stage } from '../../engine/stage/index.js';
-
-function stage(name: string): Stage {
-  return defineStage({
-    name,
-    description: `The ${name} stage.`,
-    input: true,
-    output: true,
-    effects: ['Pure'],
-    run: (x) => x,
-  });
-}
+import { passthroughStage as stage } from './passthrough-stage.js';
+import { StageRegistry, type Stage } from '../../engine/stage/index.js';
 
 /** A real stage given a chosen id, to place ids next to each other. */
 function withId(name: string, id: string): Stage {

@@ -1,0 +1,72 @@
+// What counts as a JSON value when a library caller hands the engine an object instead
+// of text: plain objects and arrays, finite numbers, strings without lone surrogates,
+// nesting within MAX_JSON_DEPTH, no cycles. Whatever is kept as given (a Const value,
+// config, a schema, a stage example) is checked here once, so that hashing and
+// validation later never meet a function, a NaN, a Date or a cycle.
+import { LONE_SURROGATE_CHAR, MAX_JSON_DEPTH } from './parse.js';
+
+/** A plain object, as JSON.parse makes them: not an array, a Date, a Map or a class instance. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** How a value is named in "found …": its JSON type, and the value itself when short. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number') return `${Number.isInteger(value) ? 'integer' : 'number'} ${value}`;
+  if (typeof value === 'boolean') return `boolean ${value}`;
+  if (Array.isArray(value)) return 'array';
+  if (isJsonObject(value)) return 'object';
+  return typeof value === 'object' ? 'a non-plain object' : typeof value;
+}
+
+/**
+ * The first place inside a caller's value that JSON cannot carry (undefined in an array,
+ * NaN, a function, a Date, a cycle, a lone surrogate, or nesting past MAX_JSON_DEPTH), so that hashing
+ * and validation later never meet one. Iterative, as the value may be arbitrarily deep.
+ */
+export function firstNonJson(value: unknown): { tokens: (string | number)[]; found: string } | undefined {
+  const onPath = new Set<object>();
+  const done = new Set<object>();
+  const stack: Array<{ value: unknown; tokens: (string | number)[]; leaving?: object }> = [
+    { value, tokens: [] },
+  ];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value: v, tokens, leaving } = item;
+    if (leaving !== undefined) {
+      onPath.delete(leaving);
+      done.add(leaving);
+      continue;
+    }
+    if (typeof v === 'string' && LONE_SURROGATE_CHAR.test(v))
+      return { tokens, found: 'a string with a lone surrogate, which JSON text cannot carry (I-JSON)' };
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (typeof v === 'number' && Number.isFinite(v)) continue;
+    if (typeof v !== 'object' || !(Array.isArray(v) || isJsonObject(v)))
+      return { tokens, found: describeValue(v) };
+    if (done.has(v)) continue;
+    if (onPath.has(v)) return { tokens, found: 'a cycle' };
+    if (tokens.length >= MAX_JSON_DEPTH) return { tokens, found: `nesting deeper than ${MAX_JSON_DEPTH}` };
+    onPath.add(v);
+    stack.push({ value: undefined, tokens, leaving: v });
+    const members: Array<[string | number, unknown]> = Array.isArray(v)
+      ? Array.from(v, (element: unknown, i) => [i, element])
+      : Object.entries(v).filter(([, member]) => member !== undefined);
+    for (const [token, member] of members.reverse())
+      stack.push({ value: member, tokens: [...tokens, token] });
+  }
+  return undefined;
+}
+
+/** Freezes a JSON value all the way down (its own objects only: JSON values share none). */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
