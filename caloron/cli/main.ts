@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `caloron` executable. The sprint commands (sprint, demo, forge, shell, harness)
 // arrive with the issues that build them; until then it answers --help and --version.
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../../engine/cli/index.js';
 
 const USAGE = `usage: caloron <command>
 
@@ -12,10 +12,7 @@ No sprint commands are available in this version yet; check compositions with
 
 const [command] = process.argv.slice(2);
 if (command === '--version') {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  process.stdout.write(`${pkg.version}\n`);
+  process.stdout.write(`${packageVersion()}\n`);
 } else if (command === undefined || command === '--help' || command === 'help') {
   process.stdout.write(USAGE);
 } else {

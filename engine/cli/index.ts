@@ -134,7 +134,8 @@ function engineFor(stages: string[], io: CliIO): Promise<Engine> {
   return loadEngine({ cwd: io.cwd, stages });
 }
 
-function packageVersion(): string {
+/** This package's version, found from wherever the code runs (source or dist/). */
+export function packageVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
