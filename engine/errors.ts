@@ -40,7 +40,39 @@ export const catalogue = {
     exit: 2,
     hint: 'allow the effect with --allow-effects, or remove the stage that has it',
   },
+  NOE_TRACE_NOT_FOUND: { exit: 1, hint: 'list .noether/traces/ for the ids of recorded runs, or use --last' },
+  NOE_SCHEDULE_INVALID: { exit: 1, hint: 'fix the scheduler config (see ENGINE.md §7) as the message says' },
+  // 2: the run input does not satisfy the graph's declared input
+  NOE_INPUT_INVALID: { exit: 2, hint: "give the run an input that satisfies the graph's input schema" },
   // 3: execution failures
+  NOE_STAGE_FAILED: { exit: 3, hint: 'see the error of the stage and the trace of the run' },
+  NOE_STAGE_INPUT_VIOLATION: {
+    exit: 3,
+    hint: 'the value reaching the stage breaks its input schema at the given value pointer',
+  },
+  NOE_STAGE_OUTPUT_VIOLATION: {
+    exit: 3,
+    hint: 'the stage produced a value that breaks its own output schema: fix the stage',
+  },
+  NOE_RUNTIME_TYPE: {
+    exit: 3,
+    hint: 'the op received a value of the wrong shape (Branch needs a boolean, Let an object, Map an array)',
+  },
+  NOE_TIMEOUT: { exit: 3, hint: 'raise the timeout (--timeout, timeout_ms) or make the stage faster' },
+  NOE_CANCELLED: { exit: 3, hint: 'the run was cancelled (a sibling failed, or the caller aborted it)' },
+  NOE_COMMAND_FAILED: {
+    exit: 3,
+    hint: 'the command stage exited with an error: read the stderr tail in the details',
+  },
+  NOE_COMMAND_OUTPUT: {
+    exit: 3,
+    hint: 'a command stage must print one JSON value (or an envelope) on stdout, within the size cap',
+  },
+  NOE_REMOTE_FAILED: {
+    exit: 3,
+    hint: 'the remote stage did not answer {"ok":true,"data":{"output":…}}: check the URL and the server',
+  },
+  NOE_WEBHOOK_FAILED: { exit: 3, hint: 'the webhook receiver did not answer 2xx after all retries' },
   NOE_INTERNAL: { exit: 3, hint: 'this is a bug in noether-ts; please report it with the command you ran' },
 } as const satisfies Record<string, { exit: 1 | 2 | 3; hint: string }>;
 
