@@ -1,0 +1,38 @@
+// Atomic, durable file replacement (CALORON §1): a unique temp file beside the target,
+// written and fsynced, renamed over the target, then the folder fsynced so the rename
+// itself survives a crash. A reader, or a process killed at any instant, sees the old
+// content or the new one, never a mix; concurrent writers never share a temp file.
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const file = await open(temp, 'wx', 0o644);
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await syncFolder(dirname(path));
+}
+
+/** fsync of a folder: makes a rename in it durable. Some file systems refuse; that is not an error. */
+async function syncFolder(folder: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(folder, 'r');
+    await handle.sync();
+  } catch {
+    // EISDIR/EINVAL/EPERM where directories cannot be fsynced: the rename is all we can do.
+  } finally {
+    await handle?.close();
+  }
+}
