@@ -2,7 +2,7 @@
 // every id satisfies the id rule, whatever the brief holds.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateValue } from '../../../engine/schema/index.js';
+import { isSubschema, validateValue } from '../../../engine/schema/index.js';
 import type {
   GenerateSprintDagInput,
   GenerateSprintDagOutput,
@@ -135,6 +135,10 @@ describe('generate_sprint_dag', () => {
   it('is deterministic', async () => {
     const input = { brief: 'One. Two, three', num_agents: 2 };
     expect(await planOf(input)).toEqual(await planOf(input));
+  });
+
+  it('feeds plan_to_dag: its output schema is a subschema of plan_to_dag’s input', () => {
+    expect(isSubschema(generateSprintDag.output, planToDag.input).verdict).toBe('yes');
   });
 
   it('for any brief, with plan_to_dag, makes a valid DagState whose every id satisfies the id rule', async () => {

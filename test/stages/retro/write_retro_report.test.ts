@@ -1,6 +1,8 @@
 // write_retro_report (reference §3.18, plus the analysis): the retro as markdown, and the
 // learnings kept for the next plan.
 import { describe, expect, it } from 'vitest';
+import { isJsonObject } from '../../../engine/json/value.js';
+import { isSubschema, type JsonSchemaObject } from '../../../engine/schema/index.js';
 import type {
   FeedbackAnalysis,
   FeedbackItem,
@@ -8,7 +10,7 @@ import type {
   WriteRetroReportInput,
   WriteRetroReportOutput,
 } from '../../../schemas/generated/types.js';
-import { writeRetroReport } from '../../../stages/retro/index.js';
+import { analyzeSprintFeedback, computeSprintKpis, writeRetroReport } from '../../../stages/retro/index.js';
 import { callStage } from '../call-stage.js';
 
 const KPIS: SprintKpis = {
@@ -63,7 +65,24 @@ function feedback(extra: Partial<NonNullable<FeedbackItem['parsed']>> = {}): Fee
   };
 }
 
+/** The schema of one field of a bundled object schema, with the bundle's $defs. */
+function fieldOf(schema: unknown, key: string): JsonSchemaObject {
+  if (!isJsonObject(schema) || !isJsonObject(schema.properties)) throw new Error('not an object schema');
+  const field = schema.properties[key];
+  if (!isJsonObject(field)) throw new Error(`no field ${key}`);
+  return { ...field, $defs: schema.$defs };
+}
+
 describe('write_retro_report', () => {
+  it('is fed by the other retro stages: their outputs fit its kpis and analysis fields, and analyze’s kpis', () => {
+    const kpis = computeSprintKpis.output;
+    expect(isSubschema(kpis, fieldOf(writeRetroReport.input, 'kpis')).verdict).toBe('yes');
+    expect(isSubschema(kpis, fieldOf(analyzeSprintFeedback.input, 'kpis')).verdict).toBe('yes');
+    expect(
+      isSubschema(analyzeSprintFeedback.output, fieldOf(writeRetroReport.input, 'analysis')).verdict,
+    ).toBe('yes');
+  });
+
   it.each(writeRetroReport.examples.map((example, index) => [index, example]))(
     'holds example %i',
     async (_index, example) => {
