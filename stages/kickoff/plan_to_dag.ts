@@ -9,10 +9,12 @@
 // (a task may not list a dependency twice, and the repeat means nothing more).
 //
 // Unknown deps, self-dependencies, cycles and an empty plan are representable and are
-// dag_validate's to report. Three things are refused here, because the schema cannot catch
-// them and no DagState could hold them: two tasks with the same id (the DAG holds tasks by
-// id, so one would silently vanish), a plan order the map cannot keep (ids made only of
-// digits sort first, see keepsPlanOrder), and a task whose named reviewer is its developer.
+// dag_validate's to report. Three things the schema cannot catch are refused here (a
+// NoetherError NOE_STAGE_INPUT_VIOLATION pointing at the task): two tasks with the same id
+// and a plan order the map cannot keep (ids made only of digits sort first, see
+// keepsPlanOrder), which no DagState can hold; and a task whose named reviewer is its
+// developer, which one could hold but no sprint could run (an author cannot approve their
+// own pull request).
 import { NoetherError } from '../../engine/errors.js';
 import { defineStage } from '../../engine/stage/index.js';
 import type { PlanTask, PlanToDagInput, PlanToDagOutput, Task } from '../../schemas/generated/types.js';
