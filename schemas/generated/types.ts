@@ -46,12 +46,25 @@ export interface CaloronSchemas {
   'task-status'?: TaskStatus;
   escalation?: Escalation;
   event?: Event;
+  'feedback-analysis'?: FeedbackAnalysis;
+  'feedback-item'?: FeedbackItem;
   'health-result'?: HealthResult;
   interventions?: Interventions;
+  kpis?: SprintKpis;
   'plan-task'?: PlanTask;
   'tick-state'?: TickState;
+  analyze_sprint_feedback__input?: AnalyzeSprintFeedbackInput;
+  analyze_sprint_feedback__output?: AnalyzeSprintFeedbackOutput;
+  compute_sprint_kpis__input?: ComputeSprintKpisInput;
+  compute_sprint_kpis__output?: ComputeSprintKpisOutput;
   dag_evaluate__input?: DagEvaluateInput;
   dag_evaluate__output?: DagEvaluateOutput;
+  generate_sprint_dag__input?: GenerateSprintDagInput;
+  generate_sprint_dag__output?: GenerateSprintDagOutput;
+  plan_to_dag__input?: PlanToDagInput;
+  plan_to_dag__output?: PlanToDagOutput;
+  write_retro_report__input?: WriteRetroReportInput;
+  write_retro_report__output?: WriteRetroReportOutput;
 }
 /**
  * Start an agent on a task through the shell.
@@ -344,6 +357,39 @@ export interface LabelAddedEvent {
   actor: string;
 }
 /**
+ * What analyze_sprint_feedback makes of a sprint's feedback and KPIs (reference §3.17 rules, deterministic): sentences in a fixed rule order, and an overall sentiment (neutral when no feedback could be read).
+ */
+export interface FeedbackAnalysis {
+  themes: string[];
+  improvements: string[];
+  learnings: string[];
+  sentiment: 'positive' | 'mixed' | 'negative' | 'neutral';
+}
+/**
+ * One caloron_feedback comment an agent posted on its task's issue (collect_sprint_feedback → the retro). parsed is the YAML block's caloron_feedback mapping, or null when the block could not be read (raw_body then keeps the start of the comment).
+ */
+export interface FeedbackItem {
+  issue_number: number;
+  author: string;
+  created_at: Timestamp;
+  parsed: AgentFeedback | null;
+  raw_body?: string;
+}
+/**
+ * The caloron_feedback block (reference §3.15): what the agent says of its task.
+ */
+export interface AgentFeedback {
+  task_id: Id;
+  agent_role: string;
+  task_clarity: number;
+  blockers: string[];
+  tools_used: string[];
+  tokens_consumed: number;
+  time_to_complete_min: number;
+  self_assessment: 'completed' | 'partial' | 'blocked' | 'failed' | 'crashed';
+  notes?: string;
+}
+/**
  * check_agent_health's verdict on the agent of one active task (CALORON §2): healthy, stalled (no heartbeat for more than stall_threshold_m), missing (never beat, started over 2 minutes ago), exited (process gone without finishing).
  */
 export interface HealthResult {
@@ -364,6 +410,36 @@ export interface InterventionLadder {
   step: number;
   total: number;
   last_at: Timestamp | null;
+}
+/**
+ * A sprint's figures (compute_sprint_kpis, read by the retro). Rates and averages are rounded half away from zero on their shortest decimal form: completion_rate to 3 places, the rest to 2. Averages are per task (0 when there are none); tasks_per_day is null when the sprint lasted no time.
+ */
+export interface SprintKpis {
+  total_tasks: number;
+  /**
+   * Tasks Done.
+   */
+  completed_tasks: number;
+  cancelled_tasks: number;
+  /**
+   * Tasks left Escalated (Blocked ones are counted apart).
+   */
+  escalated_tasks: number;
+  blocked_tasks: number;
+  /**
+   * completed_tasks / total_tasks, 0 for an empty sprint.
+   */
+  completion_rate: number;
+  total_review_cycles: number;
+  avg_review_cycles: number;
+  total_interventions: number;
+  avg_interventions: number;
+  sprint_hours: number;
+  sprint_days: number;
+  /**
+   * completed_tasks per day of the exact (unrounded) duration; null when the duration is 0.
+   */
+  tasks_per_day: number | null;
 }
 /**
  * A task as a plan states it (`caloron demo --plan`, phases_to_sprint_tasks): plan_to_dag turns a list of these into a DagState.
@@ -387,6 +463,55 @@ export interface TickState {
   since: Timestamp | null;
   seen: string[];
 }
+export interface AnalyzeSprintFeedbackInput {
+  feedback_items: FeedbackItem[];
+  kpis: SprintKpis;
+}
+/**
+ * What analyze_sprint_feedback makes of a sprint's feedback and KPIs (reference §3.17 rules, deterministic): sentences in a fixed rule order, and an overall sentiment (neutral when no feedback could be read).
+ */
+export interface AnalyzeSprintFeedbackOutput {
+  themes: string[];
+  improvements: string[];
+  learnings: string[];
+  sentiment: 'positive' | 'mixed' | 'negative' | 'neutral';
+}
+export interface ComputeSprintKpisInput {
+  state: DagState;
+  interventions?: Interventions;
+  started_at: Timestamp;
+  ended_at: Timestamp;
+}
+/**
+ * A sprint's figures (compute_sprint_kpis, read by the retro). Rates and averages are rounded half away from zero on their shortest decimal form: completion_rate to 3 places, the rest to 2. Averages are per task (0 when there are none); tasks_per_day is null when the sprint lasted no time.
+ */
+export interface ComputeSprintKpisOutput {
+  total_tasks: number;
+  /**
+   * Tasks Done.
+   */
+  completed_tasks: number;
+  cancelled_tasks: number;
+  /**
+   * Tasks left Escalated (Blocked ones are counted apart).
+   */
+  escalated_tasks: number;
+  blocked_tasks: number;
+  /**
+   * completed_tasks / total_tasks, 0 for an empty sprint.
+   */
+  completion_rate: number;
+  total_review_cycles: number;
+  avg_review_cycles: number;
+  total_interventions: number;
+  avg_interventions: number;
+  sprint_hours: number;
+  sprint_days: number;
+  /**
+   * completed_tasks per day of the exact (unrounded) duration; null when the duration is 0.
+   */
+  tasks_per_day: number | null;
+}
 export interface DagEvaluateInput {
   state: DagState;
   events: Event[];
@@ -397,4 +522,53 @@ export interface DagEvaluateInput {
 export interface DagEvaluateOutput {
   state: DagState;
   actions: Action[];
+}
+export interface GenerateSprintDagInput {
+  /**
+   * What the sprint is for; needs at least one non-blank character.
+   */
+  brief: string;
+  sprint_id?: Id;
+  /**
+   * At most this many tasks (default 6); clauses beyond it join the last task.
+   */
+  max_tasks?: number;
+  /**
+   * Developers agent-1 … agent-<num_agents> take the tasks in turn (default 2).
+   */
+  num_agents?: number;
+}
+export interface GenerateSprintDagOutput {
+  sprint_id: Id;
+  tasks: PlanTask[];
+}
+export interface PlanToDagInput {
+  sprint_id: Id;
+  tasks: PlanTask[];
+  defaults?: {
+    /**
+     * Given to tasks whose plan entry names none (no framework field otherwise).
+     */
+    framework?: string;
+    /**
+     * Developer ids are <agent_prefix>-<task_id> (default dev), shortened with a hash when longer than an id may be.
+     */
+    agent_prefix?: string;
+    reviewer_id?: Id;
+  };
+}
+export interface PlanToDagOutput {
+  dag: DagState;
+}
+export interface WriteRetroReportInput {
+  sprint_id: Id;
+  kpis: SprintKpis;
+  feedback_items: FeedbackItem[];
+  analysis: FeedbackAnalysis;
+  started_at?: Timestamp;
+  ended_at?: Timestamp;
+}
+export interface WriteRetroReportOutput {
+  report_markdown: string;
+  learnings: string[];
 }

@@ -1,0 +1,5 @@
+// The retro stages (CALORON §3, §5 retro.json): a finished sprint's KPIs, the analysis of
+// its agents' feedback, and the report with the learnings kept for the next plan.
+export { analyzeSprintFeedback } from './analyze_sprint_feedback.js';
+export { computeSprintKpis } from './compute_sprint_kpis.js';
+export { writeRetroReport } from './write_retro_report.js';
