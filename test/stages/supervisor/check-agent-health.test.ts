@@ -1,7 +1,12 @@
 // check_agent_health (CALORON §2): a verdict on the agent of every active task.
 import { describe, expect, it } from 'vitest';
 import { NoetherError } from '../../../engine/errors.js';
-import type { AgentRecord, CheckAgentHealthOutput, HealthResult, Task } from '../../../schemas/generated/types.js';
+import type {
+  AgentRecord,
+  CheckAgentHealthOutput,
+  HealthResult,
+  Task,
+} from '../../../schemas/generated/types.js';
 import { checkAgentHealth } from '../../../stages/supervisor/index.js';
 import { callStage } from '../call-stage.js';
 import { at, dag, record, task } from './fixtures.js';
@@ -74,7 +79,7 @@ describe('check_agent_health', () => {
     expect(await verdictOf(undated, [], 0)).toEqual({ status: 'missing', minutes: null });
   });
 
-  it("ignores a record about another task: the agent has not started on this one", async () => {
+  it('ignores a record about another task: the agent has not started on this one', async () => {
     const other = record(dev, { task_id: 'b', last_beat_at: at(29) });
     expect(await verdictOf(dev, [other], 30)).toEqual({ status: 'missing', minutes: null });
   });
@@ -98,14 +103,30 @@ describe('check_agent_health', () => {
   });
 
   it('ignores a developer record when the task waits on its reviewer', async () => {
-    const inReview = task('a', { status: 'InReview', pr_number: 7, status_changed_at: at(10), reviewer_id: 'dev-a' });
+    const inReview = task('a', {
+      status: 'InReview',
+      pr_number: 7,
+      status_changed_at: at(10),
+      reviewer_id: 'dev-a',
+    });
     const asDeveloper = record(inReview, { role: 'developer', started_at: at(11), last_beat_at: at(12) });
     expect(await verdictOf(inReview, [asDeveloper], 13)).toEqual({ status: 'missing', minutes: null });
   });
 
   it('judges only active tasks (InProgress, InReview), in task order', async () => {
-    const statuses = ['Pending', 'Ready', 'InReview', 'Done', 'Blocked', 'InProgress', 'Escalated', 'Cancelled'] as const;
-    const tasks = statuses.map((status, index) => task(`t${index}`, { status, pr_number: status === 'InReview' ? 3 : null }));
+    const statuses = [
+      'Pending',
+      'Ready',
+      'InReview',
+      'Done',
+      'Blocked',
+      'InProgress',
+      'Escalated',
+      'Cancelled',
+    ] as const;
+    const tasks = statuses.map((status, index) =>
+      task(`t${index}`, { status, pr_number: status === 'InReview' ? 3 : null }),
+    );
     const results = await health(tasks, [], 1);
     expect(results.map((r) => [r.task_id, r.role])).toEqual([
       ['t2', 'reviewer'],
@@ -143,7 +164,10 @@ describe('check_agent_health', () => {
       stall_threshold_m: 20,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NoetherError);
-    expect(error).toMatchObject({ code: 'NOE_STAGE_INPUT_VIOLATION', place: { pointer: '/agents/dev-b/agent_id' } });
+    expect(error).toMatchObject({
+      code: 'NOE_STAGE_INPUT_VIOLATION',
+      place: { pointer: '/agents/dev-b/agent_id' },
+    });
   });
 
   it('rejects a timestamp it cannot place in time, naming the field', async () => {
@@ -153,6 +177,9 @@ describe('check_agent_health', () => {
       now: at(1),
       stall_threshold_m: 20,
     }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'NOE_STAGE_INPUT_VIOLATION', place: { pointer: '/agents/dev-a/last_beat_at' } });
+    expect(error).toMatchObject({
+      code: 'NOE_STAGE_INPUT_VIOLATION',
+      place: { pointer: '/agents/dev-a/last_beat_at' },
+    });
   });
 });

@@ -24,14 +24,19 @@ describe('compose_intervention_message', () => {
       expect(await callStage(composeInterventionMessage, example.input)).toEqual(example.output);
   });
 
-  it.each(['probe', 'restart', 'escalate'] as const)('mentions the agent handle and the task in a %s', async (action) => {
-    const text = await message({ action, agent_id: 'rev-7', task_title: 'Ship it' });
-    expect(text).toContain('@caloron-agent-rev-7');
-    expect(text).toContain('"Ship it"');
-  });
+  it.each(['probe', 'restart', 'escalate'] as const)(
+    'mentions the agent handle and the task in a %s',
+    async (action) => {
+      const text = await message({ action, agent_id: 'rev-7', task_title: 'Ship it' });
+      expect(text).toContain('@caloron-agent-rev-7');
+      expect(text).toContain('"Ship it"');
+    },
+  );
 
   it('asks the agent, in a probe, what is blocking it', async () => {
-    expect(await message({ action: 'probe' })).toMatch(/^@caloron-agent-dev-1: you have sent no heartbeat .*blocking you/);
+    expect(await message({ action: 'probe' })).toMatch(
+      /^@caloron-agent-dev-1: you have sent no heartbeat .*blocking you/,
+    );
   });
 
   it.each([

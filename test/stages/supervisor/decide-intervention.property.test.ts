@@ -53,7 +53,13 @@ describe('decide_intervention, over random verdict sequences', () => {
               minutes_since_beat: event.beat ? 3 : null,
             });
           });
-          const input: DecideInterventionInput = { results, interventions, state, now: at(minute), sprint_id: 's1' };
+          const input: DecideInterventionInput = {
+            results,
+            interventions,
+            state,
+            now: at(minute),
+            sprint_id: 's1',
+          };
           const before = structuredClone(input);
           const out = (await callStage(decideIntervention, input)) as DecideInterventionOutput;
           expect(input).toEqual(before);

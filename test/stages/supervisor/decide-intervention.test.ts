@@ -79,7 +79,9 @@ describe('decide_intervention', () => {
 
   it('keys each step <sprint>:<task>:<kind>:<total before the step> and counts it', async () => {
     const out = await decide(dag(a), [verdict(a, 'stalled')], { a: ladder(1, 4) });
-    expect(out.actions).toEqual([{ key: 's1:a:restart:4', type: 'restart', task_id: 'a', agent_id: 'dev-a' }]);
+    expect(out.actions).toEqual([
+      { key: 's1:a:restart:4', type: 'restart', task_id: 'a', agent_id: 'dev-a' },
+    ]);
     expect(out.interventions.a).toEqual({ agent_id: 'dev-a', step: 2, total: 5, last_at: at(30) });
   });
 
@@ -116,7 +118,8 @@ describe('decide_intervention', () => {
       {
         task_id: 'a',
         agent_id: 'dev-a',
-        reason: 'developer dev-a stalled (no heartbeat for longer than the stall threshold) after a restart (3 interventions)',
+        reason:
+          'developer dev-a stalled (no heartbeat for longer than the stall threshold) after a restart (3 interventions)',
       },
     ]);
     expect(out.interventions.a).toEqual({ agent_id: 'dev-a', step: 3, total: 3, last_at: at(30) });
@@ -148,7 +151,9 @@ describe('decide_intervention', () => {
   it('starts a new climb when another agent takes the task (developer → reviewer)', async () => {
     const inReview = task('a', { status: 'InReview', pr_number: 7 });
     const out = await decide(dag(inReview), [verdict(inReview, 'stalled')], { a: ladder(3, 3) });
-    expect(out.actions).toEqual([expect.objectContaining({ key: 's1:a:probe:3', type: 'probe', agent_id: 'rev-a' })]);
+    expect(out.actions).toEqual([
+      expect.objectContaining({ key: 's1:a:probe:3', type: 'probe', agent_id: 'rev-a' }),
+    ]);
     expect(out.interventions.a).toEqual({ agent_id: 'rev-a', step: 1, total: 4, last_at: at(30) });
   });
 
@@ -178,9 +183,13 @@ describe('decide_intervention', () => {
   it('moves each task at most one step per call, independently', async () => {
     const b = task('b');
     const c = task('c');
-    const out = await decide(dag(a, b, c), [verdict(a, 'stalled'), verdict(b, 'exited'), verdict(c, 'healthy')], {
-      b: ladder(1, 1, 'dev-b'),
-    });
+    const out = await decide(
+      dag(a, b, c),
+      [verdict(a, 'stalled'), verdict(b, 'exited'), verdict(c, 'healthy')],
+      {
+        b: ladder(1, 1, 'dev-b'),
+      },
+    );
     expect(out.actions.map((x) => x.key)).toEqual(['s1:a:probe:0', 's1:b:restart:1']);
     expect(Object.fromEntries(Object.entries(out.interventions).map(([id, l]) => [id, l?.step]))).toEqual({
       a: 1,
@@ -193,7 +202,12 @@ describe('decide_intervention', () => {
     let interventions: Interventions = {};
     let minute = 30;
     const tick = async (t: Task, status: Status | undefined, beat: number | null = 1) => {
-      const out = await decide(dag(t), status === undefined ? [] : [verdict(t, status, beat)], interventions, minute++);
+      const out = await decide(
+        dag(t),
+        status === undefined ? [] : [verdict(t, status, beat)],
+        interventions,
+        minute++,
+      );
       keys.push(...out.actions.map((x: Action) => x.key));
       interventions = out.interventions;
       return out;
@@ -207,20 +221,36 @@ describe('decide_intervention', () => {
     await tick(task('a', { status: 'Escalated' }), undefined); // parked by dag_evaluate's Escalated
     await tick(a, 'missing'); // handed back by a human: probe 4
     await tick(a, 'exited'); // restart 5
-    expect(keys).toEqual(['s1:a:probe:0', 's1:a:probe:1', 's1:a:restart:2', 's1:a:probe:4', 's1:a:restart:5']);
+    expect(keys).toEqual([
+      's1:a:probe:0',
+      's1:a:probe:1',
+      's1:a:restart:2',
+      's1:a:probe:4',
+      's1:a:restart:5',
+    ]);
     expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('is deterministic: equal input, equal output', async () => {
-    const input = [dag(a), [verdict(a, 'stalled')], { a: ladder(1) }] as const;
-    expect(await decide(...input)).toEqual(await decide(...input));
+    const once = () => decide(dag(a), [verdict(a, 'stalled')], { a: ladder(1) });
+    expect(await once()).toEqual(await once());
   });
 
   describe('rejects verdicts that do not describe the state', () => {
     it.each([
       ['a task not in the state', [verdict(task('x'), 'stalled')], dag(a), '/results/0/task_id'],
-      ['a task that is not active', [verdict(a, 'stalled')], dag(task('a', { status: 'Ready' })), '/results/0/task_id'],
-      ['another agent than the task waits on', [{ ...verdict(a, 'stalled'), agent_id: 'dev-z' }], dag(a), '/results/0'],
+      [
+        'a task that is not active',
+        [verdict(a, 'stalled')],
+        dag(task('a', { status: 'Ready' })),
+        '/results/0/task_id',
+      ],
+      [
+        'another agent than the task waits on',
+        [{ ...verdict(a, 'stalled'), agent_id: 'dev-z' }],
+        dag(a),
+        '/results/0',
+      ],
       ['a second verdict on one task', [verdict(a, 'stalled'), verdict(a, 'healthy')], dag(a), '/results/1'],
     ] as const)('%s', async (_name, results, state, pointer) => {
       await expect(decide(state, [...results])).rejects.toMatchObject({
@@ -231,7 +261,13 @@ describe('decide_intervention', () => {
 
     it('a sprint id that is not the state’s', async () => {
       await expect(
-        callStage(decideIntervention, { results: [], interventions: {}, state: dag(a), now: at(1), sprint_id: 's2' }),
+        callStage(decideIntervention, {
+          results: [],
+          interventions: {},
+          state: dag(a),
+          now: at(1),
+          sprint_id: 's2',
+        }),
       ).rejects.toMatchObject({ code: 'NOE_STAGE_INPUT_VIOLATION', place: { pointer: '/sprint_id' } });
     });
   });
