@@ -91,8 +91,14 @@ function verdict(
     case 'killed':
       return { status: 'exited', minutes_since_beat };
     case 'done': {
-      const endedAt = record.ended_at ?? record.last_beat_at ?? record.started_at;
-      const ended = instant(endedAt, `${recordPointer}/ended_at`);
+      // A harness that said done without an end time ended at its last word.
+      const [field, endedAt] =
+        record.ended_at !== null
+          ? ['ended_at', record.ended_at]
+          : record.last_beat_at !== null
+            ? ['last_beat_at', record.last_beat_at]
+            : ['started_at', record.started_at];
+      const ended = instant(endedAt, `${recordPointer}/${field}`);
       return { status: now - ended > thresholdMs ? 'exited' : 'healthy', minutes_since_beat };
     }
     case 'running': {

@@ -1,6 +1,7 @@
 // check_agent_health (CALORON §2): a verdict on the agent of every active task.
 import { describe, expect, it } from 'vitest';
 import { NoetherError } from '../../../engine/errors.js';
+import { validateValue } from '../../../engine/schema/index.js';
 import type {
   AgentRecord,
   CheckAgentHealthOutput,
@@ -60,6 +61,13 @@ describe('check_agent_health', () => {
     [
       'a developer done longer than the threshold ago while the task still waits is exited',
       { status: 'done', last_beat_at: at(5), ended_at: at(5) },
+      26,
+      'exited',
+      21,
+    ],
+    [
+      'a developer done without an end time counts from its last beat',
+      { status: 'done', last_beat_at: at(5), ended_at: null },
       26,
       'exited',
       21,
@@ -168,6 +176,13 @@ describe('check_agent_health', () => {
       code: 'NOE_STAGE_INPUT_VIOLATION',
       place: { pointer: '/agents/dev-b/agent_id' },
     });
+  });
+
+  it('refuses a naive timestamp at its boundary (no offset, no instant)', () => {
+    const input = { state: dag(dev), agents: {}, now: '2026-01-01T10:00:00', stall_threshold_m: 20 };
+    expect(validateValue(checkAgentHealth.input, input)).toEqual([
+      expect.objectContaining({ valuePointer: '/now', keyword: 'format' }),
+    ]);
   });
 
   it('rejects a timestamp it cannot place in time, naming the field', async () => {
