@@ -12,15 +12,20 @@ export const buildTickOutput = defineStage<BuildTickOutputInput, BuildTickOutput
     "Assembles the tick's result: actions taken, errors, new state, ladders, poll cursor, completion.",
   ...stageSchemas('build_tick_output'),
   effects: ['Pure'],
-  run: (input) => ({
-    actions_taken: input.execute_result.actions_taken,
-    errors: input.execute_result.errors,
-    state: input.eval.state,
-    interventions: input.supervisor.interventions,
-    since: input.poll.since,
-    seen: input.poll.seen,
-    ...sprintCompletion(input.eval.state),
-  }),
+  run: (input) => {
+    // Only these two: stages/dag/completion.ts's sprintCompletion also returns counts.
+    const { complete, stuck } = sprintCompletion(input.eval.state);
+    return {
+      actions_taken: input.execute_result.actions_taken,
+      errors: input.execute_result.errors,
+      state: input.eval.state,
+      interventions: input.supervisor.interventions,
+      since: input.poll.since,
+      seen: input.poll.seen,
+      complete,
+      stuck,
+    };
+  },
   examples: [
     {
       input: {

@@ -129,5 +129,21 @@ describe('build_tick_output', () => {
       const out = await build([...tasks]);
       expect({ complete: out.complete, stuck: out.stuck }).toEqual({ complete, stuck });
     });
+
+    it.each([
+      ['Escalated', true],
+      ['Ready', false],
+    ] as const)(
+      'follows a chain of 10,000 Pending tasks (head %s) without overflowing the stack',
+      async (head, stuck) => {
+        const chain = Array.from({ length: 10_000 }, (_, i) =>
+          i === 0
+            ? task('t0', { status: head })
+            : task(`t${i}`, { status: 'Pending', depends_on: [`t${i - 1}`] }),
+        );
+        const out = await build(chain.reverse());
+        expect(out.stuck).toBe(stuck);
+      },
+    );
   });
 });
