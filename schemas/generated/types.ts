@@ -34,8 +34,25 @@ export type Event =
   | PrClosedEvent
   | IssueCommentEvent
   | LabelAddedEvent;
+/**
+ * owner/name on the forge.
+ */
+export type RepoName = string;
+/**
+ * The forge's API base URL: empty for GitHub (https://api.github.com), a URL ending in /api/v1 for Gitea, the embedded forge's URL otherwise.
+ */
+export type ForgeHost = string;
+/**
+ * The name of the environment variable holding the forge token (never the token itself).
+ */
+export type TokenEnv = string;
+/**
+ * The Caloron shell's base URL (CALORON §6), e.g. http://127.0.0.1:7710.
+ */
+export type ShellUrl = string;
 
 export interface CaloronSchemas {
+  'action-error'?: ActionError;
   action?: Action;
   id?: Id;
   'agent-record'?: AgentRecord;
@@ -46,25 +63,62 @@ export interface CaloronSchemas {
   'task-status'?: TaskStatus;
   escalation?: Escalation;
   event?: Event;
+  'execute-request'?: ExecuteRequest;
+  'forge-config'?: ForgeConfig;
+  'forge-config__repo'?: RepoName;
+  'forge-config__host'?: ForgeHost;
+  'forge-config__token_env'?: TokenEnv;
+  'execute-request__shell_url'?: ShellUrl;
+  'execute-result'?: ExecuteResult;
   'feedback-analysis'?: FeedbackAnalysis;
   'feedback-item'?: FeedbackItem;
   'health-result'?: HealthResult;
   interventions?: Interventions;
   kpis?: SprintKpis;
   'plan-task'?: PlanTask;
+  'poll-result'?: PollResult;
+  'tick-result'?: TickResult;
   'tick-state'?: TickState;
   analyze_sprint_feedback__input?: AnalyzeSprintFeedbackInput;
   analyze_sprint_feedback__output?: AnalyzeSprintFeedbackOutput;
+  build_tick_output__input?: BuildTickOutputInput;
+  build_tick_output__output?: BuildTickOutputOutput;
+  check_agent_health__input?: CheckAgentHealthInput;
+  check_agent_health__output?: CheckAgentHealthOutput;
+  compose_intervention_message__input?: ComposeInterventionMessageInput;
+  compose_intervention_message__output?: ComposeInterventionMessageOutput;
   compute_sprint_kpis__input?: ComputeSprintKpisInput;
   compute_sprint_kpis__output?: ComputeSprintKpisOutput;
   dag_evaluate__input?: DagEvaluateInput;
   dag_evaluate__output?: DagEvaluateOutput;
+  decide_intervention__input?: DecideInterventionInput;
+  decide_intervention__output?: DecideInterventionOutput;
+  execute_actions__input?: ExecuteActionsInput;
+  execute_actions__output?: ExecuteActionsOutput;
   generate_sprint_dag__input?: GenerateSprintDagInput;
   generate_sprint_dag__output?: GenerateSprintDagOutput;
+  github_poll_events__input?: GithubPollEventsInput;
+  github_poll_events__output?: GithubPollEventsOutput;
   plan_to_dag__input?: PlanToDagInput;
   plan_to_dag__output?: PlanToDagOutput;
+  project_all_to_execute__input?: ProjectAllToExecuteInput;
+  project_all_to_execute__output?: ProjectAllToExecuteOutput;
+  project_health_to_intervention__input?: ProjectHealthToInterventionInput;
+  project_health_to_intervention__output?: ProjectHealthToInterventionOutput;
+  project_poll_to_eval__input?: ProjectPollToEvalInput;
+  project_poll_to_eval__output?: ProjectPollToEvalOutput;
   write_retro_report__input?: WriteRetroReportInput;
   write_retro_report__output?: WriteRetroReportOutput;
+}
+/**
+ * One action execute_actions could not perform this tick (CALORON §2): its key and why. The action is retried on the next tick.
+ */
+export interface ActionError {
+  /**
+   * The failed action's idempotency key.
+   */
+  key: string;
+  message: string;
 }
 /**
  * Start an agent on a task through the shell.
@@ -357,6 +411,32 @@ export interface LabelAddedEvent {
   actor: string;
 }
 /**
+ * What execute_actions performs (CALORON §2): the tick's actions, DAG actions first then the supervisor's, with where to perform them (the forge and the shell).
+ */
+export interface ExecuteRequest {
+  sprint_id: Id;
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  shell_url: ShellUrl;
+  actions: Action[];
+}
+/**
+ * Which forge and repository a stage talks to (CALORON §3–§4): every forge stage takes these three fields, and one forge client is built from them.
+ */
+export interface ForgeConfig {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+}
+/**
+ * What execute_actions did this tick (CALORON §2): the keys of the actions performed this tick (a key already in the journal is skipped, not listed), and one entry per action that failed (retried on the next tick).
+ */
+export interface ExecuteResult {
+  actions_taken: string[];
+  errors: ActionError[];
+}
+/**
  * What analyze_sprint_feedback makes of a sprint's feedback and KPIs (reference §3.17 rules, deterministic): sentences in a fixed rule order, and an overall sentiment (neutral when no feedback could be read).
  */
 export interface FeedbackAnalysis {
@@ -454,6 +534,28 @@ export interface PlanTask {
   reviewer_id?: Id;
 }
 /**
+ * What github_poll_events returns (CALORON §3): the new events in forge order, when the poll ran, and the cursor for the next poll — since stepped back by a small overlap, seen the ids already delivered inside that overlap (both persisted by save_tick_state).
+ */
+export interface PollResult {
+  events: Event[];
+  polled_at: Timestamp;
+  since: Timestamp | null;
+  seen: string[];
+}
+/**
+ * What one tick did and where it leaves the sprint (build_tick_output → save_tick_state, CALORON §5): the side effects performed and failed, the state, ladders and poll cursor to persist, and whether the sprint is complete or stuck.
+ */
+export interface TickResult {
+  actions_taken: string[];
+  errors: ActionError[];
+  state: DagState;
+  interventions: Interventions;
+  since: Timestamp | null;
+  seen: string[];
+  complete: boolean;
+  stuck: boolean;
+}
+/**
  * <sprint_id>.json in the KV directory (CALORON §1): written by kickoff and save_tick_state, atomically. since is the poll cursor (null before the first poll); seen holds the ids of events already delivered inside the poll's overlap window.
  */
 export interface TickState {
@@ -475,6 +577,55 @@ export interface AnalyzeSprintFeedbackOutput {
   improvements: string[];
   learnings: string[];
   sentiment: 'positive' | 'mixed' | 'negative' | 'neutral';
+}
+export interface BuildTickOutputInput {
+  execute_result: ExecuteResult;
+  eval: {
+    state: DagState;
+  };
+  poll: PollResult;
+  supervisor: {
+    interventions: Interventions;
+  };
+}
+/**
+ * What one tick did and where it leaves the sprint (build_tick_output → save_tick_state, CALORON §5): the side effects performed and failed, the state, ladders and poll cursor to persist, and whether the sprint is complete or stuck.
+ */
+export interface BuildTickOutputOutput {
+  actions_taken: string[];
+  errors: ActionError[];
+  state: DagState;
+  interventions: Interventions;
+  since: Timestamp | null;
+  seen: string[];
+  complete: boolean;
+  stuck: boolean;
+}
+export interface CheckAgentHealthInput {
+  state: DagState;
+  /**
+   * The agents map of <sprint_id>.agents.json, keyed by agent id.
+   */
+  agents: {
+    [k: string]: AgentRecord | undefined;
+  };
+  now: Timestamp;
+  /**
+   * Minutes without a heartbeat after which a running agent is stalled.
+   */
+  stall_threshold_m: number;
+}
+export interface CheckAgentHealthOutput {
+  results: HealthResult[];
+}
+export interface ComposeInterventionMessageInput {
+  agent_id: Id;
+  task_title: string;
+  health_status: 'healthy' | 'stalled' | 'missing' | 'exited';
+  action: 'probe' | 'restart' | 'escalate';
+}
+export interface ComposeInterventionMessageOutput {
+  message: string;
 }
 export interface ComputeSprintKpisInput {
   state: DagState;
@@ -523,6 +674,36 @@ export interface DagEvaluateOutput {
   state: DagState;
   actions: Action[];
 }
+export interface DecideInterventionInput {
+  results: HealthResult[];
+  interventions: Interventions;
+  state: DagState;
+  now: Timestamp;
+  sprint_id: Id;
+}
+export interface DecideInterventionOutput {
+  /**
+   * probe and restart actions, keyed <sprint>:<task>:<probe|restart>:<n>.
+   */
+  actions: Action[];
+  escalations: Escalation[];
+  interventions: Interventions;
+}
+export interface ExecuteActionsInput {
+  sprint_id: Id;
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  shell_url: ShellUrl;
+  actions: Action[];
+}
+/**
+ * What execute_actions did this tick (CALORON §2): the keys of the actions performed this tick (a key already in the journal is skipped, not listed), and one entry per action that failed (retried on the next tick).
+ */
+export interface ExecuteActionsOutput {
+  actions_taken: string[];
+  errors: ActionError[];
+}
 export interface GenerateSprintDagInput {
   /**
    * What the sprint is for; needs at least one non-blank character.
@@ -542,6 +723,22 @@ export interface GenerateSprintDagOutput {
   sprint_id: Id;
   tasks: PlanTask[];
 }
+export interface GithubPollEventsInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  since: Timestamp | null;
+  seen: string[];
+}
+/**
+ * What github_poll_events returns (CALORON §3): the new events in forge order, when the poll ran, and the cursor for the next poll — since stepped back by a small overlap, seen the ids already delivered inside that overlap (both persisted by save_tick_state).
+ */
+export interface GithubPollEventsOutput {
+  events: Event[];
+  polled_at: Timestamp;
+  since: Timestamp | null;
+  seen: string[];
+}
 export interface PlanToDagInput {
   sprint_id: Id;
   tasks: PlanTask[];
@@ -559,6 +756,63 @@ export interface PlanToDagInput {
 }
 export interface PlanToDagOutput {
   dag: DagState;
+}
+export interface ProjectAllToExecuteInput {
+  eval: {
+    state: DagState;
+    actions: Action[];
+  };
+  supervisor: {
+    actions: Action[];
+  };
+  sprint_id: Id;
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  shell_url: ShellUrl;
+}
+/**
+ * What execute_actions performs (CALORON §2): the tick's actions, DAG actions first then the supervisor's, with where to perform them (the forge and the shell).
+ */
+export interface ProjectAllToExecuteOutput {
+  sprint_id: Id;
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  shell_url: ShellUrl;
+  actions: Action[];
+}
+export interface ProjectHealthToInterventionInput {
+  health: {
+    results: HealthResult[];
+  };
+  interventions: Interventions;
+  state: DagState;
+  now: Timestamp;
+  sprint_id: Id;
+}
+export interface ProjectHealthToInterventionOutput {
+  results: HealthResult[];
+  interventions: Interventions;
+  state: DagState;
+  now: Timestamp;
+  sprint_id: Id;
+}
+export interface ProjectPollToEvalInput {
+  state: DagState;
+  poll: PollResult;
+  supervisor: {
+    escalations: Escalation[];
+  };
+  now: Timestamp;
+  max_review_cycles: number;
+}
+export interface ProjectPollToEvalOutput {
+  state: DagState;
+  events: Event[];
+  escalations: Escalation[];
+  now: Timestamp;
+  max_review_cycles: number;
 }
 export interface WriteRetroReportInput {
   sprint_id: Id;
