@@ -34,6 +34,10 @@ export type Event =
   | PrClosedEvent
   | IssueCommentEvent
   | LabelAddedEvent;
+/**
+ * Which path produced an LLM phase's output: the provider's validated answer, or the deterministic template.
+ */
+export type PhaseSource = 'llm' | 'template';
 
 export interface CaloronSchemas {
   action?: Action;
@@ -41,6 +45,7 @@ export interface CaloronSchemas {
   'agent-record'?: AgentRecord;
   timestamp?: Timestamp;
   'agents-file'?: AgentsFile;
+  component?: Component;
   'dag-state'?: DagState;
   task?: Task;
   'task-status'?: TaskStatus;
@@ -48,10 +53,23 @@ export interface CaloronSchemas {
   event?: Event;
   'health-result'?: HealthResult;
   interventions?: Interventions;
+  'phase-source'?: PhaseSource;
+  'phase-task'?: PhaseTask;
   'plan-task'?: PlanTask;
+  'review-check'?: ReviewCheck;
   'tick-state'?: TickState;
+  architect_po__input?: ArchitectPoInput;
+  architect_po__output?: ArchitectPoOutput;
   dag_evaluate__input?: DagEvaluateInput;
   dag_evaluate__output?: DagEvaluateOutput;
+  design_po__input?: DesignPoInput;
+  design_po__output?: DesignPoOutput;
+  dev_po__input?: DevPoInput;
+  dev_po__output?: DevPoOutput;
+  phases_to_sprint_tasks__input?: PhasesToSprintTasksInput;
+  phases_to_sprint_tasks__output?: PhasesToSprintTasksOutput;
+  review_po__input?: ReviewPoInput;
+  review_po__output?: ReviewPoOutput;
 }
 /**
  * Start an agent on a task through the shell.
@@ -199,6 +217,14 @@ export interface AgentsFile {
   agents: {
     [k: string]: AgentRecord | undefined;
   };
+}
+/**
+ * One part of a design (architect_po → dev_po): a name (PascalCase by convention), what it is for, and the surface others use.
+ */
+export interface Component {
+  name: string;
+  purpose: string;
+  interface: string;
 }
 /**
  * A sprint's DAG (CALORON §1): tasks by id, in insertion order, plus the ids of every event dag_evaluate has processed (a replayed event changes nothing).
@@ -366,6 +392,20 @@ export interface InterventionLadder {
   last_at: Timestamp | null;
 }
 /**
+ * A task as the planning phases produce it (dev_po → review_po → phases_to_sprint_tasks): a PlanTask that also names the component it builds.
+ */
+export interface PhaseTask {
+  id: Id;
+  title: string;
+  depends_on: Id[];
+  agent_prompt: string;
+  framework: string;
+  /**
+   * The name of the component (of the design) the task builds or tests.
+   */
+  component?: string;
+}
+/**
  * A task as a plan states it (`caloron demo --plan`, phases_to_sprint_tasks): plan_to_dag turns a list of these into a DagState.
  */
 export interface PlanTask {
@@ -378,6 +418,16 @@ export interface PlanTask {
   reviewer_id?: Id;
 }
 /**
+ * A review the review phase asks for (review_po → phases_to_sprint_tasks): one agent reviews one task's result with a focus.
+ */
+export interface ReviewCheck {
+  id: Id;
+  reviews: Id;
+  focus: string;
+  agent_prompt: string;
+  framework: string;
+}
+/**
  * <sprint_id>.json in the KV directory (CALORON §1): written by kickoff and save_tick_state, atomically. since is the poll cursor (null before the first poll); seen holds the ids of events already delivered inside the poll's overlap window.
  */
 export interface TickState {
@@ -386,6 +436,25 @@ export interface TickState {
   interventions: Interventions;
   since: Timestamp | null;
   seen: string[];
+}
+export interface ArchitectPoInput {
+  /**
+   * What the sprint must achieve; blank is an error.
+   */
+  goal: string;
+  constraints?: string | null;
+}
+export interface ArchitectPoOutput {
+  /**
+   * Markdown.
+   */
+  design_doc: string;
+  /**
+   * @minItems 1
+   */
+  components: [Component, ...Component[]];
+  risks: string[];
+  source: PhaseSource;
 }
 export interface DagEvaluateInput {
   state: DagState;
@@ -397,4 +466,83 @@ export interface DagEvaluateInput {
 export interface DagEvaluateOutput {
   state: DagState;
   actions: Action[];
+}
+export interface DesignPoInput {
+  /**
+   * What the sprint must achieve; blank is an error.
+   */
+  goal: string;
+  /**
+   * Free text, or one constraint per entry.
+   */
+  constraints?: string | string[] | null;
+  design_brief?: string | null;
+  /**
+   * Components that already exist and may be reused.
+   */
+  components_inventory?: Component[] | null;
+}
+export interface DesignPoOutput {
+  goal: string;
+  constraints: string;
+  design_brief: string;
+  components_inventory: Component[];
+}
+export interface DevPoInput {
+  /**
+   * @minItems 1
+   */
+  components: [Component, ...Component[]];
+  design_doc?: string | null;
+  risks?: string[] | null;
+  /**
+   * The agent framework of every task; default claude-code.
+   */
+  framework?: string;
+}
+export interface DevPoOutput {
+  design_doc: string;
+  /**
+   * @minItems 1
+   */
+  components: [Component, ...Component[]];
+  risks: string[];
+  /**
+   * @minItems 1
+   */
+  tasks: [PhaseTask, ...PhaseTask[]];
+  source: PhaseSource;
+}
+export interface PhasesToSprintTasksInput {
+  /**
+   * @minItems 1
+   */
+  tasks: [PhaseTask, ...PhaseTask[]];
+  review_checks?: ReviewCheck[] | null;
+  design_doc?: string | null;
+}
+export interface PhasesToSprintTasksOutput {
+  /**
+   * @minItems 1
+   */
+  tasks: [PlanTask, ...PlanTask[]];
+}
+export interface ReviewPoInput {
+  /**
+   * @minItems 1
+   */
+  tasks: [PhaseTask, ...PhaseTask[]];
+  design_doc?: string | null;
+  /**
+   * The reviewers' agent framework; default claude-code.
+   */
+  framework?: string;
+}
+export interface ReviewPoOutput {
+  design_doc: string;
+  /**
+   * @minItems 1
+   */
+  tasks: [PhaseTask, ...PhaseTask[]];
+  review_checks: ReviewCheck[];
 }
