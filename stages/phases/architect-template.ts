@@ -34,7 +34,7 @@ export function componentNames(goal: string): string[] {
   const seen = new Set<string>();
   for (const match of goal.matchAll(/[A-Za-z][A-Za-z0-9_]*/g)) {
     const word = match[0];
-    if (!/^[A-Z][A-Za-z0-9_]{2,}$/.test(word)) continue;
+    if (!/^[A-Z][A-Za-z0-9_]{2,99}$/.test(word)) continue;
     const named = /[A-Z]/.test(word.slice(1)) || !opensSentence(goal, match.index);
     if (!named || seen.has(word.toLowerCase())) continue;
     seen.add(word.toLowerCase());

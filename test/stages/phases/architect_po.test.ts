@@ -23,13 +23,21 @@ describe('architect_po without a provider (the template)', () => {
   });
 
   it('takes the components from the names in the goal, not from a word that opens a sentence', async () => {
-    const output = await template({ goal: 'Build a TodoStore. Expose it through an API for the Mobile client.' });
+    const output = await template({
+      goal: 'Build a TodoStore. Expose it through an API for the Mobile client.',
+    });
     expect(output.components.map((component) => component.name)).toEqual(['TodoStore', 'API', 'Mobile']);
   });
 
   it('keeps one component per name whatever its case, and at most five', async () => {
     const output = await template({ goal: 'use Alpha, ALPHA, Beta, Gamma, Delta, Epsilon and Zeta' });
-    expect(output.components.map((component) => component.name)).toEqual(['Alpha', 'Beta', 'Gamma', 'Delta', 'Epsilon']);
+    expect(output.components.map((component) => component.name)).toEqual([
+      'Alpha',
+      'Beta',
+      'Gamma',
+      'Delta',
+      'Epsilon',
+    ]);
   });
 
   it('falls back to one Core component, with a risk saying so, when the goal names nothing', async () => {
@@ -55,7 +63,9 @@ describe('architect_po without a provider (the template)', () => {
   });
 
   it('does not warn about security when the goal speaks of it', async () => {
-    const output = await template({ goal: 'add authentication with security reviews to the UserApi and WebApp' });
+    const output = await template({
+      goal: 'add authentication with security reviews to the UserApi and WebApp',
+    });
     expect(output.risks).toEqual([]);
   });
 
@@ -159,8 +169,19 @@ describe('architect_po with a provider', () => {
   });
 
   it('falls back when the answer has fields the output does not', async () => {
-    const answer = { design_doc: '# D', components: [{ name: 'Store', purpose: 'p', interface: 'i' }], notes: 'x' };
+    const answer = {
+      design_doc: '# D',
+      components: [{ name: 'Store', purpose: 'p', interface: 'i' }],
+      notes: 'x',
+    };
     const env = providerEnv('echo-answer', { FAKE_LLM_ANSWER: JSON.stringify(answer) });
     expect(await callStage(architectPo, brief, { env })).toEqual(await template());
+  });
+});
+
+describe('architect_po template names', () => {
+  it('skips words too long to be a component name', async () => {
+    const output = await template({ goal: `use the ${'Long'.repeat(30)} and the NoteStore` });
+    expect(output.components.map((component) => component.name)).toEqual(['NoteStore']);
   });
 });

@@ -12,7 +12,12 @@ const components = [
   { name: 'NoteStore', purpose: 'Keeps notes on disk.', interface: 'save(note), load(id), list()' },
   { name: 'NoteApi', purpose: 'Serves notes over HTTP.', interface: 'GET /notes, POST /notes' },
 ];
-const input = { components, design_doc: '# Design — notes\n', risks: ['Concurrent writes.'], framework: 'stub' };
+const input = {
+  components,
+  design_doc: '# Design — notes\n',
+  risks: ['Concurrent writes.'],
+  framework: 'stub',
+};
 
 async function template(value: unknown = input): Promise<DevPoOutput> {
   return (await callStage(devPo, value, { env: {} })) as DevPoOutput;
@@ -84,7 +89,10 @@ describe('dev_po without a provider (the template)', () => {
     const twice = [components[0], { ...components[1], name: 'notestore' }];
     const error: unknown = await callStage(devPo, { components: twice }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NoetherError);
-    expect(error).toMatchObject({ code: 'NOE_STAGE_INPUT_VIOLATION', place: { pointer: '/components/1/name' } });
+    expect(error).toMatchObject({
+      code: 'NOE_STAGE_INPUT_VIOLATION',
+      place: { pointer: '/components/1/name' },
+    });
   });
 });
 
@@ -130,10 +138,22 @@ describe('dev_po with a provider', () => {
     });
 
   const broken: [string, unknown, RegExp][] = [
-    ['repeats a task id', { tasks: [task('impl-a'), task('impl-a')] }, /\/tasks\/1\/id: duplicate task id "impl-a"/],
-    ['depends on a task that does not exist', { tasks: [task('impl-a', ['impl-z'])] }, /depends on "impl-z", which is not a task/],
+    [
+      'repeats a task id',
+      { tasks: [task('impl-a'), task('impl-a')] },
+      /\/tasks\/1\/id: duplicate task id "impl-a"/,
+    ],
+    [
+      'depends on a task that does not exist',
+      { tasks: [task('impl-a', ['impl-z'])] },
+      /depends on "impl-z", which is not a task/,
+    ],
     ['has a dependency cycle', { tasks: [task('a', ['b']), task('b', ['a'])] }, /cycle: a → b → a/],
-    ['names a component that does not exist', { tasks: [task('impl-a', [], 'Ghost')] }, /\/tasks\/0\/component: "Ghost" is not one of the components/],
+    [
+      'names a component that does not exist',
+      { tasks: [task('impl-a', [], 'Ghost')] },
+      /\/tasks\/0\/component: "Ghost" is not one of the components/,
+    ],
     ['has no task', { tasks: [] }, /\/tasks must NOT have fewer than 1 items/],
     ['has keys beside tasks', { tasks: [task('impl-a')], plan: 'x' }, /unexpected keys plan/],
   ];

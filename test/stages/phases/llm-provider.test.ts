@@ -16,7 +16,8 @@ interface Pids {
 }
 
 async function pidsWhenWritten(file: string): Promise<Pids> {
-  for (let i = 0; i < 500 && !existsSync(file); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 500 && !existsSync(file); i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   // The file is written in one call; a read racing the write can still see it empty.
   for (;;) {
     const text = readFileSync(file, 'utf8');
@@ -27,14 +28,18 @@ async function pidsWhenWritten(file: string): Promise<Pids> {
 
 describe('providerConfig', () => {
   it('reads the argv and the timeout from the environment it is given', () => {
-    expect(providerConfig({ CALORON_LLM_COMMAND: '["llm-here", "run"]', CALORON_LLM_TIMEOUT_MS: '5000' })).toEqual({
+    expect(
+      providerConfig({ CALORON_LLM_COMMAND: '["llm-here", "run"]', CALORON_LLM_TIMEOUT_MS: '5000' }),
+    ).toEqual({
       ok: true,
       config: { argv: ['llm-here', 'run'], timeoutMs: 5000 },
     });
   });
 
   it('waits two minutes by default', () => {
-    expect(providerConfig({ CALORON_LLM_COMMAND: '["x"]' })).toMatchObject({ config: { timeoutMs: 120_000 } });
+    expect(providerConfig({ CALORON_LLM_COMMAND: '["x"]' })).toMatchObject({
+      config: { timeoutMs: 120_000 },
+    });
   });
 
   it('has no provider when the command is unset or blank', () => {
@@ -52,10 +57,12 @@ describe('providerConfig', () => {
 
   it('refuses a timeout that is not a positive whole number', () => {
     for (const timeout of ['0', '-5', '1.5', 'soon'])
-      expect(providerConfig({ CALORON_LLM_COMMAND: '["x"]', CALORON_LLM_TIMEOUT_MS: timeout })).toMatchObject({
-        ok: false,
-        reason: /CALORON_LLM_TIMEOUT_MS must be a positive whole number/,
-      });
+      expect(providerConfig({ CALORON_LLM_COMMAND: '["x"]', CALORON_LLM_TIMEOUT_MS: timeout })).toMatchObject(
+        {
+          ok: false,
+          reason: /CALORON_LLM_TIMEOUT_MS must be a positive whole number/,
+        },
+      );
   });
 
   it('ignores process.env: only the environment handed to the stage counts', () => {
@@ -71,7 +78,10 @@ describe('providerConfig', () => {
 describe('askProvider', () => {
   it('says a provider that cannot start could not start', async () => {
     const env = { PATH: process.env.PATH ?? '', CALORON_LLM_COMMAND: '["/nonexistent/llm-provider"]' };
-    expect(await askProvider('hi', { env, signal: never })).toMatchObject({ ok: false, reason: /could not start: ENOENT/ });
+    expect(await askProvider('hi', { env, signal: never })).toMatchObject({
+      ok: false,
+      reason: /could not start: ENOENT/,
+    });
   });
 
   it('puts the environment in the environment and never in argv', async () => {
@@ -88,7 +98,10 @@ describe('askProvider', () => {
     const record = join(tempProject(), 'record.json');
     process.env.PHASES_TEST_LEAK = 'leaked';
     try {
-      await askProvider('p', { env: providerEnv('recorder', { FAKE_LLM_RECORD_FILE: record }), signal: never });
+      await askProvider('p', {
+        env: providerEnv('recorder', { FAKE_LLM_RECORD_FILE: record }),
+        signal: never,
+      });
     } finally {
       delete process.env.PHASES_TEST_LEAK;
     }
@@ -114,7 +127,9 @@ describe('the provider seam of architect_po', () => {
     const pidFile = join(tempProject(), 'pids.json');
     const env = providerEnv('sleeper', { FAKE_LLM_PID_FILE: pidFile });
     const controller = new AbortController();
-    const call = callStage(architectPo, brief, { env, signal: controller.signal }).catch((error: unknown) => error);
+    const call = callStage(architectPo, brief, { env, signal: controller.signal }).catch(
+      (error: unknown) => error,
+    );
     const { pid, child } = await pidsWhenWritten(pidFile);
     expect(isAlive(pid)).toBe(true);
     controller.abort();
@@ -128,7 +143,9 @@ describe('the provider seam of architect_po', () => {
     const controller = new AbortController();
     controller.abort();
     const env = providerEnv('recorder', { FAKE_LLM_RECORD_FILE: record });
-    const error = await callStage(architectPo, brief, { env, signal: controller.signal }).catch((caught: unknown) => caught);
+    const error = await callStage(architectPo, brief, { env, signal: controller.signal }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: 'NOE_CANCELLED' });
     expect(existsSync(record)).toBe(false);
   });
