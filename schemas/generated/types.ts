@@ -443,6 +443,14 @@ export interface ArchitectPoInput {
    */
   goal: string;
   constraints?: string | null;
+  /**
+   * design_po's brief: shown to the provider.
+   */
+  design_brief?: string | null;
+  /**
+   * Existing components (design_po): shown to the provider to reuse.
+   */
+  components_inventory?: Component[] | null;
 }
 export interface ArchitectPoOutput {
   /**

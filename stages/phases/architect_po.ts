@@ -4,7 +4,7 @@
 import { NoetherError } from '../../engine/errors.js';
 import { defineStage } from '../../engine/stage/index.js';
 import { stageSchemas } from '../../schemas/index.js';
-import type { ArchitectPoInput, ArchitectPoOutput } from '../../schemas/generated/types.js';
+import type { ArchitectPoInput, ArchitectPoOutput, Component } from '../../schemas/generated/types.js';
 import { architectTemplate, type ArchitectBrief } from './architect-template.js';
 import { answerOrTemplate, schemaReason, type Acceptance } from './llm-answer.js';
 
@@ -15,13 +15,13 @@ export const architectPo = defineStage<ArchitectPoInput, ArchitectPoOutput>({
   description:
     'Decomposes a goal into components with a design doc and risks, from the configured LLM provider or a deterministic template.',
   ...schemas,
-  effects: ['Llm', 'NonDeterministic', 'Process'],
+  effects: ['Fallible', 'Llm', 'NonDeterministic', 'Process'],
   run: (input, ctx) => {
     const brief = briefOf(input);
     return answerOrTemplate(
       {
         stage: 'architect_po',
-        prompt: architectPrompt(brief),
+        prompt: architectPrompt(brief, input.design_brief ?? '', input.components_inventory ?? []),
         accept,
         template: () => architectTemplate(brief),
       },
@@ -48,7 +48,11 @@ function briefOf(input: ArchitectPoInput): ArchitectBrief {
   return { goal, constraints: (input.constraints ?? '').trim() };
 }
 
-export function architectPrompt(brief: ArchitectBrief): string {
+export function architectPrompt(
+  brief: ArchitectBrief,
+  designBrief: string,
+  inventory: readonly Component[],
+): string {
   return [
     'You are the software architect of a sprint run by AI agents.',
     'Decompose the goal below into 2 to 5 components. Give each a PascalCase `name`, a one-sentence `purpose` and a short `interface` (the functions, endpoints or types others use).',
@@ -58,6 +62,12 @@ export function architectPrompt(brief: ArchitectBrief): string {
     '',
     `<goal>\n${brief.goal}\n</goal>`,
     ...(brief.constraints === '' ? [] : [`<constraints>\n${brief.constraints}\n</constraints>`]),
+    ...(designBrief.trim() === '' ? [] : [`<design_brief>\n${designBrief.trim()}\n</design_brief>`]),
+    ...(inventory.length === 0
+      ? []
+      : [
+          `<existing_components reuse="where they fit">\n${JSON.stringify(inventory, null, 2)}\n</existing_components>`,
+        ]),
   ].join('\n');
 }
 

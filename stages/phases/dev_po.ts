@@ -22,7 +22,7 @@ export const devPo = defineStage<DevPoInput, DevPoOutput>({
   description:
     'Turns components into implementation and test tasks, from the configured LLM provider or a deterministic template.',
   ...schemas,
-  effects: ['Llm', 'NonDeterministic', 'Process'],
+  effects: ['Fallible', 'Llm', 'NonDeterministic', 'Process'],
   run: (input, ctx) => {
     const components = checkedComponents(input.components);
     const framework = input.framework ?? DEFAULT_FRAMEWORK;

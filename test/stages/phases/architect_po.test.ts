@@ -185,3 +185,15 @@ describe('architect_po template names', () => {
     expect(output.components.map((component) => component.name)).toEqual(['NoteStore']);
   });
 });
+
+describe('architect_po prompt', () => {
+  it('shows the provider the design brief and the existing components design_po passed on', async () => {
+    const record = join(tempProject(), 'record.json');
+    const inventory = [{ name: 'Logger', purpose: 'Logs lines.', interface: 'log(line)' }];
+    const input = { ...brief, design_brief: 'calm UI', components_inventory: inventory };
+    await callStage(architectPo, input, { env: providerEnv('recorder', { FAKE_LLM_RECORD_FILE: record }) });
+    const { stdin } = JSON.parse(readFileSync(record, 'utf8')) as { stdin: string };
+    expect(stdin).toContain('<design_brief>\ncalm UI\n</design_brief>');
+    expect(stdin).toContain('"name": "Logger"');
+  });
+});
