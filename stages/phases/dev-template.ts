@@ -4,6 +4,8 @@
 import type { Component, PhaseTask } from '../../schemas/generated/types.js';
 import { uniqueSlugs } from './task-ids.js';
 
+/** The agent framework of planned tasks and reviews when the input names none. */
+export const DEFAULT_FRAMEWORK = 'claude-code';
 export const IMPL_PREFIX = 'impl-';
 export const TESTS_PREFIX = 'tests-';
 

@@ -6,12 +6,11 @@ import { NoetherError } from '../../engine/errors.js';
 import { defineStage } from '../../engine/stage/index.js';
 import { stageSchemas } from '../../schemas/index.js';
 import type { Component, DevPoInput, DevPoOutput } from '../../schemas/generated/types.js';
-import { devTemplate } from './dev-template.js';
+import { DEFAULT_FRAMEWORK, devTemplate } from './dev-template.js';
 import { answerOrTemplate, schemaReason, type Acceptance } from './llm-answer.js';
 import { describeProblems, planProblems } from './plan-rules.js';
 
 const schemas = stageSchemas('dev_po');
-export const DEFAULT_FRAMEWORK = 'claude-code';
 
 const exampleComponents: DevPoOutput['components'] = [
   { name: 'TodoStore', purpose: 'Keeps todos in memory.', interface: 'add(title), list(), done(id)' },

@@ -11,7 +11,7 @@ import type {
   PhasesToSprintTasksOutput,
   PlanTask,
 } from '../../schemas/generated/types.js';
-import { describeProblems, planProblems, type PlanProblem } from './plan-rules.js';
+import { describeProblems, PLAN_RULES, planProblems, type PlanProblem } from './plan-rules.js';
 
 export const phasesToSprintTasks = defineStage<PhasesToSprintTasksInput, PhasesToSprintTasksOutput>({
   name: 'phases_to_sprint_tasks',
@@ -112,7 +112,7 @@ function throwIfAny(problems: readonly PlanProblem[]): void {
   if (first !== undefined)
     throw new NoetherError(
       'NOE_STAGE_INPUT_VIOLATION',
-      `phases_to_sprint_tasks: ${describeProblems(problems)}`,
+      `phases_to_sprint_tasks: ${describeProblems(problems)}; ${PLAN_RULES}`,
       {
         place: { pointer: first.pointer },
       },

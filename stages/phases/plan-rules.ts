@@ -68,6 +68,10 @@ function findCycle(tasks: readonly PlannedTask[]): string[] | undefined {
   return undefined;
 }
 
+/** What a plan must be, said after its problems in an error. */
+export const PLAN_RULES =
+  'every task and review check needs its own id, and may depend only on tasks of the plan, without a cycle';
+
 /** The problems as one message, for an error or a log line. */
 export function describeProblems(problems: readonly PlanProblem[]): string {
   return problems.map((problem) => `${problem.pointer}: ${problem.message}`).join('; ');

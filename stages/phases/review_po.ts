@@ -5,9 +5,8 @@ import { NoetherError } from '../../engine/errors.js';
 import { defineStage } from '../../engine/stage/index.js';
 import { stageSchemas } from '../../schemas/index.js';
 import type { PhaseTask, ReviewCheck, ReviewPoInput, ReviewPoOutput } from '../../schemas/generated/types.js';
-import { TESTS_PREFIX } from './dev-template.js';
-import { DEFAULT_FRAMEWORK } from './dev_po.js';
-import { describeProblems, planProblems } from './plan-rules.js';
+import { DEFAULT_FRAMEWORK, TESTS_PREFIX } from './dev-template.js';
+import { describeProblems, PLAN_RULES, planProblems } from './plan-rules.js';
 import { uniqueId } from './task-ids.js';
 
 export const REVIEW_PREFIX = 'review-';
@@ -38,9 +37,13 @@ export const reviewPo = defineStage<ReviewPoInput, ReviewPoOutput>({
     const problems = planProblems(input.tasks, '/tasks');
     const first = problems[0];
     if (first !== undefined)
-      throw new NoetherError('NOE_STAGE_INPUT_VIOLATION', `review_po: ${describeProblems(problems)}`, {
-        place: { pointer: first.pointer },
-      });
+      throw new NoetherError(
+        'NOE_STAGE_INPUT_VIOLATION',
+        `review_po: ${describeProblems(problems)}; ${PLAN_RULES}`,
+        {
+          place: { pointer: first.pointer },
+        },
+      );
     const designDoc = input.design_doc ?? '';
     const framework = input.framework ?? DEFAULT_FRAMEWORK;
     // Check ids never collide with task ids: both end up in the same sprint.

@@ -108,6 +108,12 @@ describe('phases_to_sprint_tasks', () => {
     expect(error).toMatchObject({ place: { pointer: '/tasks/0/depends_on/0' } });
   });
 
+  it('rejects a task that depends on itself', async () => {
+    const error = await rejection({ tasks: [task('a', ['a'])] });
+    expect(error).toMatchObject({ place: { pointer: '/tasks/0/depends_on/0' } });
+    expect(error.message).toMatch(/task "a" depends on itself/);
+  });
+
   it('rejects a dependency cycle, with its path', async () => {
     const error = await rejection({ tasks: [task('a', ['c']), task('b', ['a']), task('c', ['b'])] });
     expect(error.message).toMatch(/cycle: a → c → b → a/);
