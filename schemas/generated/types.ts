@@ -50,6 +50,10 @@ export type TokenEnv = string;
  * The Caloron shell's base URL (CALORON §6), e.g. http://127.0.0.1:7710.
  */
 export type ShellUrl = string;
+/**
+ * Which path produced an LLM phase's output: the provider's validated answer, or the deterministic template.
+ */
+export type PhaseSource = 'llm' | 'template';
 
 export interface CaloronSchemas {
   'action-error'?: ActionError;
@@ -58,6 +62,7 @@ export interface CaloronSchemas {
   'agent-record'?: AgentRecord;
   timestamp?: Timestamp;
   'agents-file'?: AgentsFile;
+  component?: Component;
   'dag-state'?: DagState;
   task?: Task;
   'task-status'?: TaskStatus;
@@ -75,12 +80,17 @@ export interface CaloronSchemas {
   'health-result'?: HealthResult;
   interventions?: Interventions;
   kpis?: SprintKpis;
+  'phase-source'?: PhaseSource;
+  'phase-task'?: PhaseTask;
   'plan-task'?: PlanTask;
   'poll-result'?: PollResult;
+  'review-check'?: ReviewCheck;
   'tick-result'?: TickResult;
   'tick-state'?: TickState;
   analyze_sprint_feedback__input?: AnalyzeSprintFeedbackInput;
   analyze_sprint_feedback__output?: AnalyzeSprintFeedbackOutput;
+  architect_po__input?: ArchitectPoInput;
+  architect_po__output?: ArchitectPoOutput;
   build_tick_output__input?: BuildTickOutputInput;
   build_tick_output__output?: BuildTickOutputOutput;
   check_agent_health__input?: CheckAgentHealthInput;
@@ -93,12 +103,18 @@ export interface CaloronSchemas {
   dag_evaluate__output?: DagEvaluateOutput;
   decide_intervention__input?: DecideInterventionInput;
   decide_intervention__output?: DecideInterventionOutput;
+  design_po__input?: DesignPoInput;
+  design_po__output?: DesignPoOutput;
+  dev_po__input?: DevPoInput;
+  dev_po__output?: DevPoOutput;
   execute_actions__input?: ExecuteActionsInput;
   execute_actions__output?: ExecuteActionsOutput;
   generate_sprint_dag__input?: GenerateSprintDagInput;
   generate_sprint_dag__output?: GenerateSprintDagOutput;
   github_poll_events__input?: GithubPollEventsInput;
   github_poll_events__output?: GithubPollEventsOutput;
+  phases_to_sprint_tasks__input?: PhasesToSprintTasksInput;
+  phases_to_sprint_tasks__output?: PhasesToSprintTasksOutput;
   plan_to_dag__input?: PlanToDagInput;
   plan_to_dag__output?: PlanToDagOutput;
   project_all_to_execute__input?: ProjectAllToExecuteInput;
@@ -107,6 +123,8 @@ export interface CaloronSchemas {
   project_health_to_intervention__output?: ProjectHealthToInterventionOutput;
   project_poll_to_eval__input?: ProjectPollToEvalInput;
   project_poll_to_eval__output?: ProjectPollToEvalOutput;
+  review_po__input?: ReviewPoInput;
+  review_po__output?: ReviewPoOutput;
   write_retro_report__input?: WriteRetroReportInput;
   write_retro_report__output?: WriteRetroReportOutput;
 }
@@ -266,6 +284,14 @@ export interface AgentsFile {
   agents: {
     [k: string]: AgentRecord | undefined;
   };
+}
+/**
+ * One part of a design (architect_po → dev_po): a name (PascalCase by convention), what it is for, and the surface others use.
+ */
+export interface Component {
+  name: string;
+  purpose: string;
+  interface: string;
 }
 /**
  * A sprint's DAG (CALORON §1): tasks by id, in insertion order, plus the ids of every event dag_evaluate has processed (a replayed event changes nothing).
@@ -522,6 +548,20 @@ export interface SprintKpis {
   tasks_per_day: number | null;
 }
 /**
+ * A task as the planning phases produce it (dev_po → review_po → phases_to_sprint_tasks): a PlanTask that also names the component it builds.
+ */
+export interface PhaseTask {
+  id: Id;
+  title: string;
+  depends_on: Id[];
+  agent_prompt: string;
+  framework: string;
+  /**
+   * The name of the component (of the design) the task builds or tests.
+   */
+  component?: string;
+}
+/**
  * A task as a plan states it (`caloron demo --plan`, phases_to_sprint_tasks): plan_to_dag turns a list of these into a DagState.
  */
 export interface PlanTask {
@@ -541,6 +581,16 @@ export interface PollResult {
   polled_at: Timestamp;
   since: Timestamp | null;
   seen: string[];
+}
+/**
+ * A review the review phase asks for (review_po → phases_to_sprint_tasks): one agent reviews one task's result with a focus.
+ */
+export interface ReviewCheck {
+  id: Id;
+  reviews: Id;
+  focus: string;
+  agent_prompt: string;
+  framework: string;
 }
 /**
  * What one tick did and where it leaves the sprint (build_tick_output → save_tick_state, CALORON §5): the side effects performed and failed, the state, ladders and poll cursor to persist, and whether the sprint is complete or stuck.
@@ -577,6 +627,33 @@ export interface AnalyzeSprintFeedbackOutput {
   improvements: string[];
   learnings: string[];
   sentiment: 'positive' | 'mixed' | 'negative' | 'neutral';
+}
+export interface ArchitectPoInput {
+  /**
+   * What the sprint must achieve; blank is an error.
+   */
+  goal: string;
+  constraints?: string | null;
+  /**
+   * design_po's brief: shown to the provider.
+   */
+  design_brief?: string | null;
+  /**
+   * Existing components (design_po): shown to the provider to reuse.
+   */
+  components_inventory?: Component[] | null;
+}
+export interface ArchitectPoOutput {
+  /**
+   * Markdown.
+   */
+  design_doc: string;
+  /**
+   * @minItems 1
+   */
+  components: [Component, ...Component[]];
+  risks: string[];
+  source: PhaseSource;
 }
 export interface BuildTickOutputInput {
   execute_result: ExecuteResult;
@@ -689,6 +766,52 @@ export interface DecideInterventionOutput {
   escalations: Escalation[];
   interventions: Interventions;
 }
+export interface DesignPoInput {
+  /**
+   * What the sprint must achieve; blank is an error.
+   */
+  goal: string;
+  /**
+   * Free text, or one constraint per entry.
+   */
+  constraints?: string | string[] | null;
+  design_brief?: string | null;
+  /**
+   * Components that already exist and may be reused.
+   */
+  components_inventory?: Component[] | null;
+}
+export interface DesignPoOutput {
+  goal: string;
+  constraints: string;
+  design_brief: string;
+  components_inventory: Component[];
+}
+export interface DevPoInput {
+  /**
+   * @minItems 1
+   */
+  components: [Component, ...Component[]];
+  design_doc?: string | null;
+  risks?: string[] | null;
+  /**
+   * The agent framework of every task; default claude-code.
+   */
+  framework?: string;
+}
+export interface DevPoOutput {
+  design_doc: string;
+  /**
+   * @minItems 1
+   */
+  components: [Component, ...Component[]];
+  risks: string[];
+  /**
+   * @minItems 1
+   */
+  tasks: [PhaseTask, ...PhaseTask[]];
+  source: PhaseSource;
+}
 export interface ExecuteActionsInput {
   sprint_id: Id;
   repo: RepoName;
@@ -738,6 +861,20 @@ export interface GithubPollEventsOutput {
   polled_at: Timestamp;
   since: Timestamp | null;
   seen: string[];
+}
+export interface PhasesToSprintTasksInput {
+  /**
+   * @minItems 1
+   */
+  tasks: [PhaseTask, ...PhaseTask[]];
+  review_checks?: ReviewCheck[] | null;
+  design_doc?: string | null;
+}
+export interface PhasesToSprintTasksOutput {
+  /**
+   * @minItems 1
+   */
+  tasks: [PlanTask, ...PlanTask[]];
 }
 export interface PlanToDagInput {
   sprint_id: Id;
@@ -813,6 +950,25 @@ export interface ProjectPollToEvalOutput {
   escalations: Escalation[];
   now: Timestamp;
   max_review_cycles: number;
+}
+export interface ReviewPoInput {
+  /**
+   * @minItems 1
+   */
+  tasks: [PhaseTask, ...PhaseTask[]];
+  design_doc?: string | null;
+  /**
+   * The reviewers' agent framework; default claude-code.
+   */
+  framework?: string;
+}
+export interface ReviewPoOutput {
+  design_doc: string;
+  /**
+   * @minItems 1
+   */
+  tasks: [PhaseTask, ...PhaseTask[]];
+  review_checks: ReviewCheck[];
 }
 export interface WriteRetroReportInput {
   sprint_id: Id;
