@@ -158,7 +158,7 @@ function readDeps(
   errors: DagValidationError[],
 ): string[] {
   if (deps === undefined) return [];
-  if (Array.isArray(deps) && deps.every((dep) => typeof dep === 'string')) return deps as string[];
+  if (Array.isArray(deps) && deps.every((dep) => typeof dep === 'string')) return deps;
   errors.push({
     code: 'invalid_depends_on',
     ...(id === undefined ? {} : { task_id: id }),
@@ -208,7 +208,7 @@ export const dagValidate = defineStage<DagValidateInput, DagValidateOutput>({
     'Lists everything wrong with a draft DAG (empty, bad or duplicate ids, missing agents, unknown or self dependencies, cycles with their path).',
   ...stageSchemas('dag_validate'),
   effects: ['Pure'],
-  run: (input) => validateDag(input.dag as Record<string, unknown>),
+  run: (input) => validateDag(input.dag),
   examples: [
     {
       input: {

@@ -105,7 +105,7 @@ export class Evaluation {
     this.actions.push({
       key: `${this.sprintId}:${task.id}:${body.type}:${current.action_seq}`,
       ...body,
-    } as Action);
+    });
     return this.update(current, { action_seq: current.action_seq + 1 });
   }
 
