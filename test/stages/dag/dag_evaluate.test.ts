@@ -24,7 +24,7 @@ interface Row {
   escalations?: Escalation[];
   /** Expected fields of task `t` after the call. */
   expect: Partial<Task>;
-  actions: Record<string, unknown>[];
+  actions: unknown[];
 }
 
 const inProgress = {
