@@ -110,7 +110,7 @@ const issue = fc.integer({ min: 1, max: 9 });
 const pr = fc.integer({ min: 100, max: 109 });
 /** Events whose id is derived from their content, so equal ids mean equal events (as on a forge). */
 type EventBody = Event extends infer E ? (E extends unknown ? Omit<E, 'id'> : never) : never;
-const withId = (body: EventBody): Event => ({ id: JSON.stringify(body), ...body }) as Event;
+const withId = (body: EventBody): Event => ({ id: JSON.stringify(body), ...body });
 const arbEvent: fc.Arbitrary<Event> = fc.oneof(
   fc
     .record({
