@@ -38,7 +38,7 @@ const ACTIVE = new Set<Task['status']>(['Ready', 'InProgress', 'InReview']);
 export function evaluateDag(input: DagEvaluateInput): DagEvaluateOutput {
   const { state, now, max_review_cycles } = input;
   const evaluation = new Evaluation(state, now, max_review_cycles);
-  const processed = new Set(state.processed_events);
+  const processed = alreadyProcessed(state.processed_events, input.events);
   const newlyProcessed: string[] = [];
   for (const event of chronological(input.events)) {
     if (processed.has(event.id)) continue;
@@ -53,10 +53,23 @@ export function evaluateDag(input: DagEvaluateInput): DagEvaluateOutput {
       sprint_id: state.sprint_id,
       tasks: evaluation.result(),
       processed_events:
-        newlyProcessed.length === 0 ? state.processed_events : [...state.processed_events, ...newlyProcessed],
+        newlyProcessed.length === 0 ? state.processed_events : state.processed_events.concat(newlyProcessed),
     },
     actions: evaluation.actions,
   };
+}
+
+/**
+ * The ids among `events` that were processed before. processed_events grows with the
+ * sprint while a tick brings a few events, so the long list is scanned against the short
+ * one instead of being copied into a set.
+ */
+function alreadyProcessed(processedEvents: readonly string[], events: readonly Event[]): Set<string> {
+  const found = new Set<string>();
+  if (events.length === 0) return found;
+  const incoming = new Set(events.map((event) => event.id));
+  for (const id of processedEvents) if (incoming.has(id)) found.add(id);
+  return found;
 }
 
 /** Events sorted by created_at, stably (ties and equal instants keep their list order). */
