@@ -75,5 +75,45 @@ export const dagEvaluate = defineStage<DagEvaluateInput, DagEvaluateOutput>({
         ],
       },
     },
+    {
+      // A review asks for changes: back to the developer with the review, one cycle more.
+      input: {
+        state: { sprint_id: 's1', tasks: { a }, processed_events: ['pr-merged-9'] },
+        events: [
+          {
+            id: 'review-5',
+            type: 'pr_review_submitted',
+            created_at: '2026-11-22T09:58:00Z',
+            pr_number: 10,
+            review_id: 5,
+            review_state: 'changes_requested',
+            body: 'Handle the empty input.',
+          },
+        ],
+        escalations: [],
+        now: NOW,
+        max_review_cycles: 3,
+      },
+      output: {
+        state: {
+          sprint_id: 's1',
+          tasks: {
+            a: { ...a, status: 'InProgress', review_cycles: 1, status_changed_at: NOW, action_seq: 3 },
+          },
+          processed_events: ['pr-merged-9', 'review-5'],
+        },
+        actions: [
+          {
+            key: 's1:a:notify_agent:2',
+            type: 'notify_agent',
+            task_id: 'a',
+            agent_id: 'dev-1',
+            issue_number: 1,
+            pr_number: 10,
+            message: 'Changes were requested on pull request #10 (review 5):\n\nHandle the empty input.',
+          },
+        ],
+      },
+    },
   ],
 });

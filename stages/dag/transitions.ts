@@ -30,8 +30,8 @@ import type {
 import { NoetherError } from '../../engine/errors.js';
 import { Evaluation, issueOf } from './evaluation.js';
 
-export const TASK_LABEL = 'caloron:task';
-export const ESCALATED_LABEL = 'caloron:escalated';
+const TASK_LABEL = 'caloron:task';
+const ESCALATED_LABEL = 'caloron:escalated';
 /** Statuses the supervisor watches and may escalate. */
 const ACTIVE = new Set<Task['status']>(['Ready', 'InProgress', 'InReview']);
 
@@ -138,7 +138,11 @@ function onIssueOpened(evaluation: Evaluation, event: IssueOpenedEvent): void {
   }
 }
 
-/** InProgress + a pull request ready for review, linked by closing keyword or branch → InReview. */
+/**
+ * InProgress + a pull request ready for review → InReview. The link is the closing keyword's
+ * issue, else the branch. The poller should date a push by the push (not by the opening of
+ * the pull request), since events are read in created_at order.
+ */
 function onPrOpened(evaluation: Evaluation, event: PrOpenedEvent): void {
   const task = evaluation.taskOfIssue(event.linked_issue) ?? evaluation.taskOfBranch(event.head_ref);
   if (task === undefined || task.status !== 'InProgress') return;
@@ -211,7 +215,7 @@ function onComment(evaluation: Evaluation, event: IssueCommentEvent): void {
   else if (command === 'cancel') evaluation.move(task, 'Cancelled');
 }
 
-export function commentCommand(body: string): string {
+function commentCommand(body: string): string {
   return (body.split(/\r?\n/, 1)[0] ?? '').trim().toLowerCase();
 }
 

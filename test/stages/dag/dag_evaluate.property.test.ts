@@ -15,7 +15,7 @@ import type {
   TaskStatus,
 } from '../../../schemas/generated/types.js';
 import { callStage } from '../call-stage.js';
-import { evalInput, state, task } from './fixtures.js';
+import { NOW, evalInput, state, task } from './fixtures.js';
 
 const evaluate = async (input: DagEvaluateInput) =>
   (await callStage(dagEvaluate, input)) as DagEvaluateOutput;
@@ -233,6 +233,8 @@ describe('dag_evaluate: properties', () => {
               oneCallMove(before!.status, after.status),
               `${id}: ${before!.status} → ${after.status}`,
             ).toBe(true);
+            if (after.status !== before!.status) expect(after.status_changed_at).toBe(NOW);
+            if (after.status === 'Done' && before!.status !== 'Done') expect(after.completed_at).toBe(NOW);
           }
           for (const action of out.actions) {
             expect(keys.has(action.key), `key ${action.key} emitted twice`).toBe(false);
