@@ -10,8 +10,9 @@
 // - Escalated only leaves on a human's `resolved`/`cancel`; Done and Cancelled never leave.
 //
 // Order within one call (deterministic for equal input):
-// 1. events in created_at order (ties keep list order): the poller may list a push after
-//    the review that asked for it, and reading them in list order would lose the push;
+// 1. events in created_at order (ties keep list order): a poller lists issues, pulls,
+//    reviews and comments one listing after the other, so list order could apply a push
+//    before the review that asked for it, and the push would be lost;
 // 2. the supervisor's escalations, after the events, so a task merged in this tick is not
 //    escalated for a stall the merge just ended;
 // 3. Pending → Ready, then Ready (with an issue) → InProgress, both in this call: a task
