@@ -4,8 +4,10 @@
 // nothing.
 import { performance } from 'node:perf_hooks';
 import { deepFreeze } from '../engine/json/value.js';
+import { validateValue } from '../engine/schema/index.js';
 import type { DagEvaluateInput, DagState, Event, Task, TaskStatus } from '../schemas/generated/types.js';
 import { sprintCompletion } from '../stages/dag/completion.js';
+import { dagEvaluate } from '../stages/dag/dag_evaluate.js';
 import { validateDag } from '../stages/dag/dag_validate.js';
 import { evaluateDag } from '../stages/dag/transitions.js';
 
@@ -158,6 +160,12 @@ measure(`dag_evaluate, ${TASKS} tasks, ${EVENTS} events`, () => evaluateDag(inpu
 measure(`dag_evaluate, ${TASKS} tasks, the same events replayed`, () =>
   evaluateDag({ ...input, state: out.state, escalations: [] }),
 );
+// Not the stage's cost but what a run adds around it: the executor checks the value going
+// in and the value coming out against the stage's schemas.
+measure(`dag_evaluate's input and output schema checks, ${TASKS} tasks`, () => {
+  if (validateValue(dagEvaluate.input, input).length > 0 || validateValue(dagEvaluate.output, out).length > 0)
+    throw new Error('the bench input or output breaks the schemas');
+});
 measure(`dag_is_complete (sprintCompletion), ${TASKS} tasks`, () => sprintCompletion(out.state));
 const draft = { tasks: Object.values(state.tasks) as unknown as Record<string, unknown> };
 measure(`dag_validate, ${TASKS} tasks`, () => validateDag(draft));
