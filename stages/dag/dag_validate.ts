@@ -53,11 +53,6 @@ export function validateDag(dag: Record<string, unknown>): DagValidateOutput {
 
 /** The drafts with a usable id, reporting the shape, id and agent problems of each. */
 function readDrafts(tasks: unknown, errors: DagValidationError[]): Draft[] {
-  const entries: [path: string, key: string | undefined, value: unknown][] = Array.isArray(tasks)
-    ? tasks.map((value: unknown, index) => [`/tasks/${index}`, undefined, value])
-    : isJsonObject(tasks)
-      ? Object.entries(tasks).map(([key, value]) => [`/tasks/${escapeToken(key)}`, key, value])
-      : [];
   if (tasks !== undefined && !Array.isArray(tasks) && !isJsonObject(tasks)) {
     errors.push({
       code: 'invalid_tasks',
@@ -66,6 +61,9 @@ function readDrafts(tasks: unknown, errors: DagValidationError[]): Draft[] {
     });
     return [];
   }
+  const entries: [path: string, key: string | undefined, value: unknown][] = Array.isArray(tasks)
+    ? tasks.map((value: unknown, index) => [`/tasks/${index}`, undefined, value])
+    : Object.entries(tasks ?? {}).map(([key, value]) => [`/tasks/${escapeToken(key)}`, key, value]);
   if (entries.length === 0) {
     errors.push({
       code: 'empty_dag',
