@@ -101,6 +101,10 @@ export interface CaloronSchemas {
   compute_sprint_kpis__output?: ComputeSprintKpisOutput;
   dag_evaluate__input?: DagEvaluateInput;
   dag_evaluate__output?: DagEvaluateOutput;
+  dag_is_complete__input?: DagIsCompleteInput;
+  dag_is_complete__output?: DagIsCompleteOutput;
+  dag_validate__input?: DagValidateInput;
+  dag_validate__output?: DagValidateOutput;
   decide_intervention__input?: DecideInterventionInput;
   decide_intervention__output?: DecideInterventionOutput;
   design_po__input?: DesignPoInput;
@@ -125,6 +129,8 @@ export interface CaloronSchemas {
   project_poll_to_eval__output?: ProjectPollToEvalOutput;
   review_po__input?: ReviewPoInput;
   review_po__output?: ReviewPoOutput;
+  unblocked_tasks__input?: UnblockedTasksInput;
+  unblocked_tasks__output?: UnblockedTasksOutput;
   write_retro_report__input?: WriteRetroReportInput;
   write_retro_report__output?: WriteRetroReportOutput;
 }
@@ -751,6 +757,68 @@ export interface DagEvaluateOutput {
   state: DagState;
   actions: Action[];
 }
+export interface DagIsCompleteInput {
+  state: DagState;
+}
+export interface DagIsCompleteOutput {
+  /**
+   * total > 0 and every task Done or Cancelled.
+   */
+  complete: boolean;
+  /**
+   * Not complete, and no task can move without a human: nothing active, and every Pending task waits on a dep that is Escalated, Blocked, Cancelled, unknown or in a cycle. True for an empty DAG (nothing will ever happen).
+   */
+  stuck: boolean;
+  total: number;
+  done: number;
+  cancelled: number;
+  escalated: number;
+  blocked: number;
+  /**
+   * Ready, InProgress or InReview.
+   */
+  active: number;
+  pending: number;
+}
+export interface DagValidateInput {
+  /**
+   * {tasks: {id: draft} | [draft]}; a draft is {id?, title?, depends_on?, agent_id?, reviewer_id?, …}.
+   */
+  dag: {};
+}
+export interface DagValidateOutput {
+  valid: boolean;
+  /**
+   * Per task in draft order (each task's findings in a fixed order), then cycles in discovery order.
+   */
+  errors: DagValidationError[];
+}
+export interface DagValidationError {
+  code:
+    | 'empty_dag'
+    | 'invalid_tasks'
+    | 'invalid_task'
+    | 'bad_id'
+    | 'id_mismatch'
+    | 'duplicate_id'
+    | 'missing_agent'
+    | 'bad_agent_id'
+    | 'invalid_depends_on'
+    | 'self_dependency'
+    | 'duplicate_dependency'
+    | 'unknown_dependency'
+    | 'cycle';
+  task_id?: string;
+  message: string;
+  /**
+   * JSON pointer into the input's dag.
+   */
+  path?: string;
+  /**
+   * For code cycle: the task ids along the cycle, first repeated at the end (each depends on the next).
+   */
+  cycle?: string[];
+}
 export interface DecideInterventionInput {
   results: HealthResult[];
   interventions: Interventions;
@@ -969,6 +1037,18 @@ export interface ReviewPoOutput {
    */
   tasks: [PhaseTask, ...PhaseTask[]];
   review_checks: ReviewCheck[];
+}
+export interface UnblockedTasksInput {
+  state: DagState;
+}
+export interface UnblockedTasksOutput {
+  ready_tasks: ReadyTask[];
+}
+export interface ReadyTask {
+  task_id: Id;
+  title: string;
+  agent_id: Id;
+  issue_number: number | null;
 }
 export interface WriteRetroReportInput {
   sprint_id: Id;
