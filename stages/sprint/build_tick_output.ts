@@ -4,7 +4,7 @@
 import { defineStage } from '../../engine/stage/index.js';
 import type { BuildTickOutputInput, BuildTickOutputOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { sprintCompletion } from './completion-rule.js';
+import { sprintCompletion } from '../dag/completion.js';
 
 export const buildTickOutput = defineStage<BuildTickOutputInput, BuildTickOutputOutput>({
   name: 'build_tick_output',
