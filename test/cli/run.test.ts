@@ -21,7 +21,10 @@ function project() {
     'noether.config.json': '{"stages": []}',
     'shout.json': graph({ op: 'Stage', id: 'shout' }),
     'explode.json': graph({ op: 'Stage', id: 'explode' }),
-    'mistyped.json': graph({ op: 'Stage', id: 'shout' }, { type: 'object', properties: { text: { type: 'integer' } } }),
+    'mistyped.json': graph(
+      { op: 'Stage', id: 'shout' },
+      { type: 'object', properties: { text: { type: 'integer' } } },
+    ),
     'input.json': '{"text": "from a file"}',
   });
 }
@@ -55,7 +58,11 @@ describe('noether-ts run', () => {
     expect(JSON.parse(stdout)).toEqual({
       ok: true,
       command: 'run',
-      data: { output: { text: 'A!' }, execution_id: expect.any(String), composition_id: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      data: {
+        output: { text: 'A!' },
+        execution_id: expect.any(String) as string,
+        composition_id: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+      },
     });
   });
 
@@ -71,7 +78,10 @@ describe('noether-ts run', () => {
   it('answers an execution failure with an error envelope carrying the execution id', async () => {
     const { code, stdout } = await run(project(), ['explode.json', '--input', '{"text":"x"}', '--json']);
     expect(code).toBe(3);
-    const envelope = JSON.parse(stdout) as { ok: boolean; error: { code: string; details: Record<string, unknown> } };
+    const envelope = JSON.parse(stdout) as {
+      ok: boolean;
+      error: { code: string; details: Record<string, unknown> };
+    };
     expect(envelope).toMatchObject({ ok: false, command: 'run', error: { code: 'NOE_STAGE_FAILED' } });
     expect(envelope.error.details.execution_id).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -90,7 +100,13 @@ describe('noether-ts run', () => {
 
   it('exits 2 when an effect policy forbids a stage', async () => {
     const cwd = project();
-    const { code } = await run(cwd, ['explode.json', '--input', '{"text":"x"}', '--deny-effects', 'Fallible']);
+    const { code } = await run(cwd, [
+      'explode.json',
+      '--input',
+      '{"text":"x"}',
+      '--deny-effects',
+      'Fallible',
+    ]);
     expect(code).toBe(2);
   });
 

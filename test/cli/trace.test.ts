@@ -19,7 +19,9 @@ const shoutAndCount = JSON.stringify({
 
 async function recorded(graph: string) {
   const cwd = tempProject({ 'noether.config.json': '{"stages": []}', 'g.json': graph });
-  const result = await cli(['run', 'g.json', '--input', '{"text":"a b"}', '--json', '--stages', stages], { cwd });
+  const result = await cli(['run', 'g.json', '--input', '{"text":"a b"}', '--json', '--stages', stages], {
+    cwd,
+  });
   const envelope = JSON.parse(result.stdout) as { error?: { details: { execution_id: string } } };
   return { cwd, id: envelope.error?.details.execution_id };
 }
@@ -49,7 +51,11 @@ describe('noether-ts trace', () => {
     const { cwd, id } = await recorded(shoutAndCount);
     const { code, stdout } = await cli(['trace', id!, '--json'], { cwd });
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, command: 'trace', data: { execution_id: id, ok: false } });
+    expect(JSON.parse(stdout)).toMatchObject({
+      ok: true,
+      command: 'trace',
+      data: { execution_id: id, ok: false },
+    });
   });
 
   it('exits 1 with NOE_TRACE_NOT_FOUND for an unknown id', async () => {

@@ -37,7 +37,10 @@ describe('pure-stage cache', () => {
     expect(c.calls()).toBe(1);
     expect(second.output).toEqual(first.output);
     expect(first.trace.calls[0]?.cache).toBe('miss');
-    expect(second.trace.calls[0]).toMatchObject({ cache: 'hit', output_hash: first.trace.calls[0]?.output_hash });
+    expect(second.trace.calls[0]).toMatchObject({
+      cache: 'hit',
+      output_hash: first.trace.calls[0]?.output_hash,
+    });
   });
 
   it('keys by the canonical input: key order does not matter, values do', async () => {
@@ -66,14 +69,19 @@ describe('pure-stage cache', () => {
     expect(trace.calls[0]?.cache).toBe('off');
   });
 
-  it.each([[['Pure', 'Fallible']], [['Fallible']], [['Network', 'Fallible']], [['NonDeterministic']]] as const)(
+  it.each([
+    [['Pure', 'Fallible']],
+    [['Fallible']],
+    [['Network', 'Fallible']],
+    [['NonDeterministic']],
+  ] as const)(
     'caches a stage with effects %j only when they are Pure or Pure + Fallible',
     async (effects) => {
       const c = counted([...effects]);
       const cache = new StageCache();
       await run([c.stage], stage('counted'), 1, { cache });
       await run([c.stage], stage('counted'), 1, { cache });
-      expect(c.calls()).toBe(effects.includes('Pure') ? 1 : 2);
+      expect(c.calls()).toBe((effects as readonly Effect[]).includes('Pure') ? 1 : 2);
     },
   );
 
@@ -132,11 +140,19 @@ describe('pure-stage cache', () => {
       await run([c.stage], stage('counted'), { q: 'x' }, { cache: new StageCache(), cacheDir: dir });
       const key = cacheKey(c.stage.id, canonicalJson({ q: 'x' }));
       expect(readdirSync(dir)).toEqual([`${key}.json`]); // no temp file left behind
-      expect(JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8'))).toEqual({ seen: { q: 'x' }, pad: '' });
-      const { output, trace } = await run([c.stage], stage('counted'), { q: 'x' }, {
-        cache: new StageCache(),
-        cacheDir: dir,
+      expect(JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8'))).toEqual({
+        seen: { q: 'x' },
+        pad: '',
       });
+      const { output, trace } = await run(
+        [c.stage],
+        stage('counted'),
+        { q: 'x' },
+        {
+          cache: new StageCache(),
+          cacheDir: dir,
+        },
+      );
       expect(c.calls()).toBe(1);
       expect(output).toEqual({ seen: { q: 'x' }, pad: '' });
       expect(Object.isFrozen(output)).toBe(true);

@@ -103,8 +103,12 @@ describe('log and env', () => {
   it('puts the messages a stage logs into its trace call', async () => {
     const { trace } = await run([chatty], stage('chatty'), null, { env: {} });
     expect(trace.calls[0]?.logs).toEqual([
-      { at_ms: expect.any(Number), message: 'looking up the token', data: { variable: 'FORGE_TOKEN' } },
-      { at_ms: expect.any(Number), message: 'done' },
+      {
+        at_ms: expect.any(Number) as number,
+        message: 'looking up the token',
+        data: { variable: 'FORGE_TOKEN' },
+      },
+      { at_ms: expect.any(Number) as number, message: 'done' },
     ]);
   });
 

@@ -19,7 +19,10 @@ const shoutAndCount = {
   description: 'Shouts and counts.',
   version: '1',
   input: TEXT,
-  root: { op: 'Parallel', branches: { loud: { op: 'Stage', id: 'shout' }, size: { op: 'Stage', id: 'words' } } },
+  root: {
+    op: 'Parallel',
+    branches: { loud: { op: 'Stage', id: 'shout' }, size: { op: 'Stage', id: 'words' } },
+  },
 };
 
 async function engineIn(files: Record<string, string> = {}) {
@@ -43,7 +46,7 @@ describe('engine.run', () => {
     const result = await engine.run(shoutAndCount, { text: 'hello big world' });
     expect(result).toEqual({
       output: { loud: { text: 'HELLO BIG WORLD!' }, size: { words: 3 } },
-      executionId: expect.any(String),
+      executionId: expect.any(String) as string,
       compositionId: compositionId(shoutAndCount.root as never),
     });
     expect(existsSync(join(root, TRACE_FOLDER, `${result.executionId}.json`))).toBe(true);
@@ -51,7 +54,9 @@ describe('engine.run', () => {
 
   it('runs a composition given as a path', async () => {
     const { root, engine } = await engineIn({ 'g.json': JSON.stringify(shoutAndCount) });
-    expect((await engine.run(join(root, 'g.json'), { text: 'a' })).output).toMatchObject({ size: { words: 1 } });
+    expect((await engine.run(join(root, 'g.json'), { text: 'a' })).output).toMatchObject({
+      size: { words: 1 },
+    });
   });
 
   it('throws the check error (exit class 2) for a graph that does not type-check, and runs nothing', async () => {

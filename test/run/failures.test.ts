@@ -41,10 +41,18 @@ function slowStage(name: string, ms: number, seen: { aborted?: boolean; reason?:
 
 describe('stage errors', () => {
   it('turns an error thrown by a built-in into NOE_STAGE_FAILED naming the stage, the node and the message', async () => {
-    const { error } = await runFailing([boom, echo], { op: 'Sequential', stages: [stage('echo'), stage('boom')] }, 1);
+    const { error } = await runFailing(
+      [boom, echo],
+      { op: 'Sequential', stages: [stage('echo'), stage('boom')] },
+      1,
+    );
     expect(error.code).toBe('NOE_STAGE_FAILED');
     expect(error.message).toContain('stage "boom" at /root/stages/1 failed: disk on fire');
-    expect(error.details).toMatchObject({ stage: 'stage "boom"', node: '/root/stages/1', message: 'disk on fire' });
+    expect(error.details).toMatchObject({
+      stage: 'stage "boom"',
+      node: '/root/stages/1',
+      message: 'disk on fire',
+    });
   });
 
   it('keeps the code of a NoetherError thrown by a stage, adding the node', async () => {
@@ -91,9 +99,11 @@ describe('stage errors', () => {
   });
 
   it('skips boundary validation with validate: false', async () => {
-    expect((await run([upper], stage('upper'), { text: 'a', extra: 1 }, { validate: false })).output).toEqual({
-      text: 'A',
-    });
+    expect((await run([upper], stage('upper'), { text: 'a', extra: 1 }, { validate: false })).output).toEqual(
+      {
+        text: 'A',
+      },
+    );
     const { error } = await runFailing([upper], stage('upper'), { text: 3 }, { validate: false });
     expect(error.code).toBe('NOE_STAGE_FAILED'); // the stage itself trips on the number
   });
@@ -228,14 +238,22 @@ describe('Retry', () => {
 
   it('gives up after max_attempts with the last error', async () => {
     const f = flaky(5);
-    const { error } = await runFailing([f.stage], { op: 'Retry', stage: stage('flaky'), max_attempts: 2 }, {});
+    const { error } = await runFailing(
+      [f.stage],
+      { op: 'Retry', stage: stage('flaky'), max_attempts: 2 },
+      {},
+    );
     expect(f.calls()).toBe(2);
     expect(error.message).toContain('failure 2');
   });
 
   it('does not retry an input-contract violation', async () => {
     const f = flaky(0);
-    const { error } = await runFailing([f.stage], { op: 'Retry', stage: stage('flaky'), max_attempts: 5 }, 'text');
+    const { error } = await runFailing(
+      [f.stage],
+      { op: 'Retry', stage: stage('flaky'), max_attempts: 5 },
+      'text',
+    );
     expect(error.code).toBe('NOE_STAGE_INPUT_VIOLATION');
     expect(f.calls()).toBe(0);
   });

@@ -5,11 +5,17 @@
 // input has to be inferred.
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { isNoetherError, type NoetherError } from '../../engine/errors.js';
+import { isNoetherError } from '../../engine/errors.js';
 import { compositionId } from '../../engine/graph/canonical.js';
 import { checkComposition } from '../../engine/graph/check.js';
 import { parseCompositionValue } from '../../engine/graph/parse.js';
-import { buildPlan, executePlan, TRACE_FOLDER, type ExecuteOptions, type Trace } from '../../engine/run/index.js';
+import {
+  buildPlan,
+  executePlan,
+  TRACE_FOLDER,
+  type ExecuteOptions,
+  type Trace,
+} from '../../engine/run/index.js';
 import { StageRegistry } from '../../engine/stage/index.js';
 import type { Stage } from '../../engine/stage/types.js';
 import { tempProject } from '../temp-project.js';
@@ -31,14 +37,19 @@ export async function run(stages: readonly Stage[], root: unknown, input: unknow
 }
 
 /** Runs and expects a failure: the error and the trace of the failed run. */
-export async function runFailing(stages: readonly Stage[], root: unknown, input: unknown, options: RunOptions = {}) {
+export async function runFailing(
+  stages: readonly Stage[],
+  root: unknown,
+  input: unknown,
+  options: RunOptions = {},
+) {
   const traceRoot = options.traceRoot ?? tempProject();
   try {
     await run(stages, root, input, { ...options, traceRoot });
   } catch (error) {
     if (!isNoetherError(error)) throw error;
     const id = error.details?.execution_id as string;
-    return { error: error as NoetherError, trace: readTraceFile(traceRoot, id), traceRoot };
+    return { error, trace: readTraceFile(traceRoot, id), traceRoot };
   }
   throw new Error('the run succeeded');
 }

@@ -92,11 +92,14 @@ describe('Branch', () => {
     expect((await run(lib, root, { flag: false, x: 1 })).output).toEqual({ flag: false, x: 1 });
   });
 
-  it.each([1, 'true', null, [true]])('fails with NOE_RUNTIME_TYPE when the predicate outputs %j', async (value) => {
-    const { error } = await runFailing(lib, root, { flag: value });
-    expect(error.code).toBe('NOE_RUNTIME_TYPE');
-    expect(error.place.pointer).toBe('/root');
-  });
+  it.each([1, 'true', null, [true]])(
+    'fails with NOE_RUNTIME_TYPE when the predicate outputs %j',
+    async (value) => {
+      const { error } = await runFailing(lib, root, { flag: value });
+      expect(error.code).toBe('NOE_RUNTIME_TYPE');
+      expect(error.place.pointer).toBe('/root');
+    },
+  );
 });
 
 describe('Fanout', () => {
@@ -147,7 +150,11 @@ describe('Let', () => {
         return 1;
       },
     });
-    const root = { op: 'Let', bindings: { a: stage('slow'), b: stage('slow'), c: stage('slow') }, body: stage('echo') };
+    const root = {
+      op: 'Let',
+      bindings: { a: stage('slow'), b: stage('slow'), c: stage('slow') },
+      body: stage('echo'),
+    };
     await run([slow, echo], root, {}, { cache: undefined });
     expect(most).toBe(3);
   });

@@ -13,14 +13,37 @@ const HEX64 = /^[0-9a-f]{64}$/;
 describe('trace files', () => {
   it('records a successful run: ids, timing, and per call pointer, stage, attempt, cache, status and hashes', async () => {
     const root = { op: 'Sequential', stages: [stage('upper'), stage('echo')] };
-    const { trace, executionId, traceRoot } = await run([upper, echo], root, { text: 'a' }, { cache: new StageCache() });
+    const { trace, executionId, traceRoot } = await run(
+      [upper, echo],
+      root,
+      { text: 'a' },
+      { cache: new StageCache() },
+    );
     expect(readdirSync(join(traceRoot, TRACE_FOLDER))).toEqual([`${executionId}.json`]);
-    expect(trace).toMatchObject({ execution_id: executionId, ok: true, composition_id: expect.stringMatching(HEX64) });
+    expect(trace).toMatchObject({
+      execution_id: executionId,
+      ok: true,
+      composition_id: expect.stringMatching(HEX64) as string,
+    });
     expect(Date.parse(trace.started_at)).not.toBeNaN();
     expect(trace.duration_ms).toBeGreaterThanOrEqual(0);
     expect(trace.calls).toEqual([
-      expect.objectContaining({ pointer: '/root/stages/0', stage: 'upper', stage_id: upper.id, attempt: 1, cache: 'miss', status: 'ok' }),
-      expect.objectContaining({ pointer: '/root/stages/1', stage: 'echo', stage_id: echo.id, attempt: 1, cache: 'miss', status: 'ok' }),
+      expect.objectContaining({
+        pointer: '/root/stages/0',
+        stage: 'upper',
+        stage_id: upper.id,
+        attempt: 1,
+        cache: 'miss',
+        status: 'ok',
+      }),
+      expect.objectContaining({
+        pointer: '/root/stages/1',
+        stage: 'echo',
+        stage_id: echo.id,
+        attempt: 1,
+        cache: 'miss',
+        status: 'ok',
+      }),
     ]);
     for (const call of trace.calls) {
       expect(call.input_hash).toMatch(HEX64);
@@ -66,7 +89,8 @@ describe('execution ids', () => {
     const ids = [newExecutionId(1000), newExecutionId(1000), newExecutionId(1000), newExecutionId(2000)];
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(4);
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
 
