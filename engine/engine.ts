@@ -266,8 +266,8 @@ function runInput(schema: JsonSchema, input: unknown, freeze: boolean): unknown 
     );
   }
   // A frozen copy: the caller's value stays theirs to change, the stages' is immutable.
-  if (!freeze) return input;
-  return Object.isFrozen(input) ? input : deepFreeze(structuredClone(input));
+  // Always a copy, even of a frozen value: its root may be frozen and its members not.
+  return freeze ? deepFreeze(structuredClone(input)) : input;
 }
 
 /** Reads and parses a composition file (NOE_FILE_READ, NOE_JSON_SYNTAX or the structural errors). */

@@ -4,12 +4,12 @@
 // recorded in the trace. This is the executor's hot path: it does lookups, never
 // compilation, and computes each value's JCS text once (for the hash and the cache key).
 import { isNoetherError, NoetherError } from '../errors.js';
-import { canonicalJson, sha256Hex } from '../json/jcs.js';
 import { deepFreeze, isJsonObject } from '../json/value.js';
 import type { StageContext } from '../stage/types.js';
 import { enforce, runtimeType } from './boundary.js';
 import { cacheKey, type StageCache } from './cache.js';
 import { runCommandStage } from './command.js';
+import { digest } from './digest.js';
 import type { RemotePlan, StagePlan } from './plan.js';
 import { callRemoteStage } from './remote.js';
 import { abortReason, deadline, untilAborted } from './scope.js';
@@ -53,7 +53,7 @@ export async function callStage(
     value = { ...input, ...plan.config };
   }
   if (state.freeze) deepFreeze(value);
-  const record = begin(state, { pointer, stage: stage.name, stage_id: stage.id }, site);
+  const record = state.trace.begin(pointer, stage.name, { stage_id: stage.id }, site.item, site.attempt);
   try {
     if (state.validate) enforce(plan.input, value, 'input', label, pointer);
     const inputJcs = hashInput(state, record, value);
@@ -71,8 +71,8 @@ export async function callStage(
     }
     const output = await invoke(state, plan, value, signal, record);
     if (state.validate) enforce(plan.output, output, 'output', label, pointer);
-    const outputJcs = hashOutput(state, record, output, label, pointer);
     if (state.freeze) deepFreeze(output);
+    const outputJcs = hashOutput(state, record, output, label, pointer);
     if (key !== undefined) await keep(state, key, output, outputJcs, record);
     state.trace.end(record, 'ok');
     return output;
@@ -92,7 +92,7 @@ export async function callRemote(
   const { node, pointer } = plan;
   const label = `RemoteStage ${node.url}`;
   if (state.freeze) deepFreeze(input);
-  const record = begin(state, { pointer, stage: 'RemoteStage', url: node.url }, site);
+  const record = state.trace.begin(pointer, 'RemoteStage', { url: node.url }, site.item, site.attempt);
   const limit =
     node.timeout_ms === undefined
       ? undefined
@@ -103,8 +103,8 @@ export async function callRemote(
     const callSignal = limit?.signal ?? signal;
     const output = await untilAborted(callRemoteStage(node, input, { signal: callSignal }), callSignal);
     if (state.validate) enforce(plan.output, output, 'output', label, pointer);
-    hashOutput(state, record, output, label, pointer);
     if (state.freeze) deepFreeze(output);
+    hashOutput(state, record, output, label, pointer);
     state.trace.end(record, 'ok');
     return output;
   } catch (error) {
@@ -114,18 +114,9 @@ export async function callRemote(
   }
 }
 
-function begin(state: RunState, what: Pick<TraceCall, 'pointer' | 'stage' | 'stage_id' | 'url'>, site: Site) {
-  return state.trace.begin({
-    ...what,
-    ...(site.item === undefined ? {} : { item: site.item }),
-    attempt: site.attempt,
-    cache: 'off',
-  });
-}
-
 function hashInput(state: RunState, record: TraceCall, value: unknown): string {
-  const jcs = canonicalJson(value);
-  record.input_hash = sha256Hex(jcs);
+  const { jcs, hash } = digest(value);
+  record.input_hash = hash;
   if (state.trace.values) record.input = value;
   return jcs;
 }
@@ -140,7 +131,7 @@ function hashOutput(
 ): string {
   let jcs: string;
   try {
-    jcs = canonicalJson(output);
+    ({ jcs, hash: record.output_hash } = digest(output));
   } catch (cause) {
     throw new NoetherError(
       'NOE_STAGE_OUTPUT_VIOLATION',
@@ -148,7 +139,6 @@ function hashOutput(
       { place: { pointer }, details: { stage: label, node: pointer, value_pointer: '' }, cause },
     );
   }
-  record.output_hash = sha256Hex(jcs);
   if (state.trace.values) record.output = output;
   return jcs;
 }

@@ -76,8 +76,26 @@ export class TraceRecorder {
     return Math.round((performance.now() - this.#start) * 1000) / 1000;
   }
 
-  begin(call: Omit<TraceCall, 'start_ms' | 'status'>): TraceCall {
-    const record: TraceCall = { ...call, start_ms: this.now(), status: 'running' };
+  /** Records the start of a call: `stage` names it, `id` is the stage id or, for a RemoteStage, the URL. */
+  begin(
+    pointer: string,
+    stage: string,
+    id: { stage_id: string } | { url: string },
+    item: number[] | undefined,
+    attempt: number,
+  ): TraceCall {
+    // One literal, no spreads: this runs once per stage call.
+    const record: TraceCall = {
+      pointer,
+      stage,
+      attempt,
+      start_ms: this.now(),
+      cache: 'off',
+      status: 'running',
+    };
+    if ('url' in id) record.url = id.url;
+    else record.stage_id = id.stage_id;
+    if (item !== undefined) record.item = item;
     this.calls.push(record);
     return record;
   }

@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { contentId } from '../../engine/json/jcs.js';
 import { newExecutionId, readTrace, StageCache, TRACE_FOLDER } from '../../engine/run/index.js';
 import { defineStage } from '../../engine/stage/index.js';
 import { tempProject } from '../temp-project.js';
@@ -51,6 +52,8 @@ describe('trace files', () => {
       expect(call.duration_ms).toBeGreaterThanOrEqual(0);
       expect(call).not.toHaveProperty('input');
     }
+    expect(trace.calls[0]?.input_hash).toBe(contentId({ text: 'a' }));
+    expect(trace.calls[1]?.output_hash).toBe(contentId({ text: 'A' }));
     // upper's output is echo's input, so the hashes chain.
     expect(trace.calls[1]?.input_hash).toBe(trace.calls[0]?.output_hash);
   });
