@@ -104,8 +104,20 @@ export async function executePlan(
       trace.hookErrors.push(traceError(error));
     }
   }
-  const tracePath =
-    options.traceRoot === undefined ? undefined : await writeTrace(options.traceRoot, trace.finish(failure));
+  let tracePath: string | undefined;
+  if (options.traceRoot !== undefined) {
+    try {
+      tracePath = await writeTrace(options.traceRoot, trace.finish(failure));
+    } catch (error) {
+      // Every run leaves a trace: one that cannot is a failed run, unless it failed already.
+      const unwritten = new NoetherError(
+        'NOE_TRACE_WRITE',
+        `cannot write the trace of execution ${executionId} under ${options.traceRoot}: ${(error as Error).message}`,
+        { details: { execution_id: executionId }, cause: error },
+      );
+      if (failure === undefined) throw unwritten;
+    }
+  }
   if (failure !== undefined) throw withExecution(failure, executionId);
   return { output, executionId, tracePath };
 }

@@ -126,3 +126,19 @@ describe('readTrace', () => {
     await expect(readTrace(tempProject(), undefined)).rejects.toMatchObject({ code: 'NOE_TRACE_NOT_FOUND' });
   });
 });
+
+describe('a trace that cannot be written', () => {
+  it('fails a successful run with NOE_TRACE_WRITE', async () => {
+    const root = tempProject({ '.noether/traces': 'a file where the folder should be' });
+    await expect(run([echo], stage('echo'), 1, { traceRoot: root })).rejects.toMatchObject({
+      code: 'NOE_TRACE_WRITE',
+    });
+  });
+
+  it("keeps a failed run's own error", async () => {
+    const root = tempProject({ '.noether/traces': 'a file where the folder should be' });
+    await expect(run([upper], stage('upper'), 1, { traceRoot: root })).rejects.toMatchObject({
+      code: 'NOE_STAGE_INPUT_VIOLATION',
+    });
+  });
+});
