@@ -101,7 +101,10 @@ export async function callRemote(
     if (state.validate) enforce(plan.input, input, 'input', label, pointer);
     hashInput(state, record, input);
     const callSignal = limit?.signal ?? signal;
-    const output = await untilAborted(callRemoteStage(node, input, { signal: callSignal }), callSignal);
+    const output = await untilAborted(
+      track(state, callRemoteStage(node, input, { signal: callSignal })),
+      callSignal,
+    );
     if (state.validate) enforce(plan.output, output, 'output', label, pointer);
     if (state.freeze) deepFreeze(output);
     hashOutput(state, record, output, label, pointer);

@@ -226,3 +226,18 @@ describe('values', () => {
     expect(Object.hasOwn(output as object, '__proto__')).toBe(true);
   });
 });
+
+describe('RemoteStage', () => {
+  it("validates the input against the node's declared input before calling", async () => {
+    const root = {
+      op: 'RemoteStage',
+      url: 'http://127.0.0.1:9/never-called',
+      input: { type: 'object', required: ['text'] },
+      output: true,
+    };
+    const { error, trace } = await runFailing([], root, { txt: 'a' });
+    expect(error.code).toBe('NOE_STAGE_INPUT_VIOLATION');
+    expect(error.message).toContain('RemoteStage http://127.0.0.1:9/never-called');
+    expect(trace.calls[0]).toMatchObject({ stage: 'RemoteStage', url: 'http://127.0.0.1:9/never-called' });
+  });
+});
