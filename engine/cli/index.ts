@@ -142,8 +142,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  // `run` and `trace` are one-word commands: their first argument is not an action.
-  const single = Object.hasOwn(COMMANDS, group) && !group.includes(' ');
+  // One-word commands (`run`, `trace`): their first argument is not an action.
+  const single = Object.hasOwn(COMMANDS, group);
   const command = single ? group : [group, action].filter((w) => w !== undefined).join(' ');
   const args = single ? argv.slice(1) : rest;
   try {
