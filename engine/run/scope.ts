@@ -42,6 +42,16 @@ export function allOrAbort<T>(
   limit = count,
 ): Promise<T[]> {
   if (count === 0) return Promise.resolve([]);
+  // A lone child has no sibling to cancel: it runs under the parent's signal.
+  if (count === 1) {
+    try {
+      return task(0, signal).then((value) => [value]);
+    } catch (error) {
+      // Passed on exactly as the child threw it.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(error);
+    }
+  }
   const { controller, release } = childScope(signal);
   const results = new Array<T>(count);
   return new Promise<T[]>((resolve, reject) => {
