@@ -57,8 +57,16 @@ export class StageCache {
     return this.#memory.calculatedSize;
   }
 
-  /** The cached output of `key`: from memory, else from `dir` when one is given. */
-  async get(key: string, dir: string | undefined): Promise<CachedOutput | undefined> {
+  /**
+   * The cached output of `key`: from memory, else from `dir` when one is given. A file
+   * is outside the engine's control (edited, or left by a damaged write): one that does
+   * not parse, or that `accept` refuses (the stage's output contract), is a miss.
+   */
+  async get(
+    key: string,
+    dir: string | undefined,
+    accept?: (value: unknown) => boolean,
+  ): Promise<CachedOutput | undefined> {
     const hit = this.#memory.get(key);
     if (hit !== undefined || dir === undefined) return hit;
     let text: string;
@@ -73,6 +81,7 @@ export class StageCache {
     } catch {
       return undefined; // a damaged entry is a miss; the next success overwrites it
     }
+    if (accept !== undefined && !accept(value)) return undefined;
     const entry: Entry = { value: deepFreeze(value), hash: sha256Hex(text), size: text.length };
     this.#memory.set(key, entry);
     return entry;

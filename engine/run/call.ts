@@ -59,7 +59,8 @@ export async function callStage(
     const inputJcs = hashInput(state, record, value);
     const key = plan.cacheable && state.cache !== undefined ? cacheKey(stage.id, inputJcs) : undefined;
     if (key !== undefined) {
-      const hit = await state.cache!.get(key, state.cacheDir);
+      const accept = state.validate ? plan.output.validate : undefined;
+      const hit = await state.cache!.get(key, state.cacheDir, accept);
       if (hit !== undefined) {
         record.cache = 'hit';
         record.output_hash = hit.hash;

@@ -1,7 +1,7 @@
 // The pure-stage cache (ENGINE §5): key = SHA-256(stage id + JCS(input)), only successes
 // of Pure (or Pure + Fallible) stages, bounded by entries and bytes, shared across runs,
 // optionally persisted, and immune to mutation by its consumers.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../engine/json/jcs.js';
@@ -18,7 +18,7 @@ function counted(effects: Effect[] = ['Pure'], pad = '') {
     name: 'counted',
     description: 'Counts its calls.',
     input: true,
-    output: true,
+    output: { type: 'object', required: ['seen', 'pad'] },
     effects,
     run: (input) => {
       calls++;
@@ -157,6 +157,23 @@ describe('pure-stage cache', () => {
       expect(output).toEqual({ seen: { q: 'x' }, pad: '' });
       expect(Object.isFrozen(output)).toBe(true);
       expect(trace.calls[0]?.cache).toBe('hit');
+    });
+
+    it.each([
+      ['does not parse', '{"seen":'],
+      ['breaks the output contract', '"a string, not an object"'],
+    ])('treats a file that %s as a miss, and replaces it', async (_why, text) => {
+      const dir = join(tempProject(), 'cache');
+      const c = counted();
+      const key = cacheKey(c.stage.id, canonicalJson(1));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${key}.json`), text);
+      const { output } = await run([c.stage], stage('counted'), 1, {
+        cache: new StageCache(),
+        cacheDir: dir,
+      });
+      expect(output).toEqual({ seen: 1, pad: '' });
+      expect(JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8'))).toEqual({ seen: 1, pad: '' });
     });
   });
 });
