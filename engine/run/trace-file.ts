@@ -4,6 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NoetherError } from '../errors.js';
+import { parseJsonDocument } from '../json/parse.js';
 import { readJsonText } from '../json/text.js';
 import { TRACE_FOLDER, type Trace } from './trace.js';
 
@@ -32,7 +33,8 @@ export async function readTrace(
     chosen = matches.includes(wanted) ? wanted : matches[0]!;
   }
   const path = join(dir, `${chosen}.json`);
-  return { trace: JSON.parse(readJsonText(path, 'trace')) as Trace, path };
+  // The engine's parser: a damaged file is a NOE_JSON_SYNTAX at its line:column, not a crash.
+  return { trace: parseJsonDocument(readJsonText(path, 'trace'), path).value as Trace, path };
 }
 
 async function listIds(dir: string): Promise<string[]> {

@@ -122,6 +122,12 @@ describe('readTrace', () => {
     await expect(readTrace(traceRoot, id)).rejects.toMatchObject({ code: 'NOE_TRACE_NOT_FOUND' });
   });
 
+  it('reports a damaged trace file as NOE_JSON_SYNTAX with its place', async () => {
+    const id = newExecutionId();
+    const root = tempProject({ [`${TRACE_FOLDER}/${id}.json`]: '{"execution_id": ' });
+    await expect(readTrace(root, id)).rejects.toMatchObject({ code: 'NOE_JSON_SYNTAX' });
+  });
+
   it('fails with NOE_TRACE_NOT_FOUND when no run was recorded', async () => {
     await expect(readTrace(tempProject(), undefined)).rejects.toMatchObject({ code: 'NOE_TRACE_NOT_FOUND' });
   });
