@@ -72,6 +72,10 @@ export const catalogue = {
     exit: 3,
     hint: 'the remote stage did not answer {"ok":true,"data":{"output":…}}: check the URL and the server',
   },
+  NOE_TRACE_WRITE: {
+    exit: 3,
+    hint: 'make .noether/traces/ under the project root (or the working directory) writable',
+  },
   NOE_WEBHOOK_FAILED: { exit: 3, hint: 'the webhook receiver did not answer 2xx after all retries' },
   NOE_INTERNAL: { exit: 3, hint: 'this is a bug in noether-ts; please report it with the command you ran' },
 } as const satisfies Record<string, { exit: 1 | 2 | 3; hint: string }>;
