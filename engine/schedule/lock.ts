@@ -38,8 +38,10 @@ interface Seen {
   ageMs: number;
 }
 
+/** The tokens of the locks this process holds, whichever JobLocks took them. */
+const issued = new Set<string>();
+
 export class JobLocks {
-  private readonly issued = new Set<string>();
   private readonly host = hostname();
 
   constructor(readonly folder: string) {
@@ -95,12 +97,12 @@ export class JobLocks {
     } finally {
       closeSync(fd);
     }
-    this.issued.add(token);
+    issued.add(token);
     return token;
   }
 
   private release(file: string, token: string): void {
-    this.issued.delete(token);
+    issued.delete(token);
     // Only our own lock: had it been broken and retaken, the file now belongs to another.
     if (read(file)?.holder?.token === token) unlinkQuietly(file);
   }
@@ -108,7 +110,7 @@ export class JobLocks {
   private isStale({ holder, ageMs }: Seen): boolean {
     if (holder === undefined) return ageMs > UNWRITTEN_GRACE_MS;
     if (holder.hostname !== this.host) return false;
-    if (holder.pid === process.pid) return !this.issued.has(holder.token);
+    if (holder.pid === process.pid) return !issued.has(holder.token);
     return !processExists(holder.pid);
   }
 }
