@@ -9,6 +9,7 @@ import { catalogue, isNoetherError, NoetherError } from '../errors.js';
 import { loadEngine, type Engine } from '../engine.js';
 import { graphCheck, graphId } from './graph.js';
 import { envelopeError, type CliIO } from './output.js';
+import { schedule } from './schedule.js';
 import { schemaSub } from './schema.js';
 import { stageList, stageShow } from './stage.js';
 
@@ -25,6 +26,9 @@ commands:
   graph id FILE       print the composition id
   stage list          list the loaded stages
   stage show REF      show one stage (name, name@hex, id or id prefix)
+  schedule CONFIG     run the jobs of a scheduler config on their cron (SIGINT/SIGTERM: finish, exit 0)
+      --once JOB            fire one job now and exit with its verdict
+      --json                one JSON line per event
   schema sub SUB SUP  is every value of SUB valid against SUP? (files or inline JSON)
       --dialect D           draft-04 or 2020-12
       --batch FILE          JSON lines {"lhs","rhs","dialect"?} from FILE (- for stdin)
@@ -71,6 +75,11 @@ const COMMANDS: Record<string, Handler> = {
     const { values, positionals } = parse('stage show', args, {});
     return stageShow(await engineFor(values.stages, io), positionals, values.json, io);
   },
+  schedule: async (args, io) => {
+    const { values, positionals } = parse('schedule', args, { once: { type: 'string' } });
+    const flags = { json: values.json, ...(values.once === undefined ? {} : { once: values.once }) };
+    return schedule(await engineFor(values.stages, io), positionals, flags, io);
+  },
   'schema sub': (args, io) => {
     const { values, positionals } = parse('schema sub', args, {
       strict: { type: 'boolean', default: false },
@@ -97,11 +106,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  const command = [group, action].filter((w) => w !== undefined).join(' ');
+  // Two-word commands (`graph check`), else one-word ones (`schedule CONFIG`).
+  const pair = [group, action].filter((w) => w !== undefined).join(' ');
+  const single = !Object.hasOwn(COMMANDS, pair) && Object.hasOwn(COMMANDS, group);
+  const command = single ? group : pair;
   try {
     const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (handler === undefined) throw new NoetherError('NOE_USAGE', `unknown command "${command}"`);
-    return await handler(rest, io);
+    return await handler(single ? argv.slice(1) : rest, io);
   } catch (error) {
     if (!isNoetherError(error)) throw error;
     if (argv.includes('--json')) {

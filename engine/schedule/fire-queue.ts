@@ -31,12 +31,19 @@ export class CronFireQueue implements FireQueue {
 
   start(jobs: readonly JobConfig[], onFire: FireHandler): void {
     for (const job of jobs) {
+      // fired_at is the instant the fire was due, not the moment the timer callback ran:
+      // croner's currentRun() is the latter. The next due instant is read after each fire.
+      let due: Date | null = null;
       const timer = new Cron(
         job.cron,
         { mode: CRON_MODE, ...(job.timezone && { timezone: job.timezone }) },
-        // The scheduled instant, not the moment the timer callback happened to run.
-        (self: Cron) => onFire(job.name, self.currentRun() ?? new Date()),
+        (self: Cron) => {
+          const firedAt = due ?? new Date();
+          due = self.nextRun();
+          onFire(job.name, firedAt);
+        },
       );
+      due = timer.nextRun();
       this.timers.set(job.name, timer);
     }
   }

@@ -9,11 +9,11 @@ export {
 export { CronFireQueue, type FireQueue, type FireHandler } from './fire-queue.js';
 export { JobLocks, LOCKS_FOLDER, type LockAttempt, type LockHolder } from './lock.js';
 export { prepareJobs, type PreparedSchedule } from './prepare.js';
+export { openSchedule, type OpenSchedule, type OpenScheduleOptions } from './open.js';
 export {
   Scheduler,
   type FireResult,
   type JobRunner,
-  type RunResult,
   type ScheduleEvent,
   type ScheduledJob,
   type SchedulerOptions,

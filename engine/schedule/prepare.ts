@@ -11,7 +11,8 @@ import {
   type Diagnostic,
   type Place,
 } from '../errors.js';
-import type { Engine } from '../engine.js';
+import { readCompositionFile, type Engine } from '../engine.js';
+import { compositionId } from '../graph/canonical.js';
 import { deepFreeze } from '../json/value.js';
 import { validateValue } from '../schema/index.js';
 import type { JobConfig, ScheduleConfig } from './config.js';
@@ -54,7 +55,13 @@ export async function prepareJobs(
       }
       continue;
     }
-    jobs.push({ ...job, input: deepFreeze(job.input), compositionId: report.compositionId });
+    const { composition } = readCompositionFile(job.graph);
+    jobs.push({
+      ...job,
+      input: deepFreeze(job.input),
+      composition,
+      compositionId: compositionId(composition.root),
+    });
   }
   const first = problems[0];
   if (first !== undefined) {

@@ -5,7 +5,9 @@
 //
 // It never throws out of a fire: a failed run, a lock that cannot be taken and a
 // webhook that fails for good are events, so one bad job never stops the others.
-import { isNoetherError } from '../errors.js';
+import type { RunResult } from '../engine.js';
+import { isNoetherError, type ErrorCode } from '../errors.js';
+import type { Composition } from '../graph/ast.js';
 import type { JobConfig } from './config.js';
 import { CronFireQueue, type FireQueue } from './fire-queue.js';
 import type { JobLocks, LockHolder } from './lock.js';
@@ -16,14 +18,10 @@ import {
   type WebhookPolicy,
 } from './webhook.js';
 
-/** A job ready to fire: its graph checked and its input validated at start-up. */
+/** A job ready to fire: its graph loaded and checked, and its input validated, at start-up. */
 export interface ScheduledJob extends JobConfig {
-  compositionId: string;
-}
-
-export interface RunResult {
-  output: unknown;
-  executionId: string;
+  /** The graph as loaded at start-up: what was checked is what runs, whatever the file becomes. */
+  composition: Composition;
   compositionId: string;
 }
 
@@ -41,9 +39,9 @@ export type ScheduleEvent =
   | (Fire & { event: 'queued' })
   | (Fire & { event: 'skipped'; reason: SkipReason; holder?: Omit<LockHolder, 'token'> })
   | (Outcome & { event: 'finished' })
-  | (Outcome & { event: 'failed'; code: string; message: string })
+  | (Outcome & { event: 'failed'; code: ErrorCode; message: string })
   | { event: 'webhook_delivered'; job: string; execution_id: string | null; status: number; attempts: number }
-  | { event: 'webhook_failed'; job: string; execution_id: string | null; code: string; message: string }
+  | { event: 'webhook_failed'; job: string; execution_id: string | null; code: ErrorCode; message: string }
   | { event: 'stopping'; running: string[] }
   | { event: 'stopped' };
 
@@ -53,7 +51,7 @@ export type FireResult = Extract<ScheduleEvent, { event: 'finished' | 'failed' |
 export interface SchedulerOptions {
   jobs: readonly ScheduledJob[];
   run: JobRunner;
-  onEvent(event: ScheduleEvent): void;
+  onEvent: (event: ScheduleEvent) => void;
   /** Cross-process locks; without them only this process's overlap policy applies. */
   locks?: JobLocks;
   queue?: FireQueue;
@@ -252,7 +250,7 @@ export class Scheduler {
   }
 }
 
-function describeError(error: unknown): { code: string; message: string; executionId: string | null } {
+function describeError(error: unknown): { code: ErrorCode; message: string; executionId: string | null } {
   if (!isNoetherError(error)) return { code: 'NOE_INTERNAL', message: String(error), executionId: null };
   const id = error.details?.execution_id;
   return { code: error.code, message: error.message, executionId: typeof id === 'string' ? id : null };
