@@ -145,13 +145,22 @@ export class SchedulerProcess {
 
   /** The first line of this event (and matching `where`), once printed. */
   async waitFor(event: string, where: (line: Record<string, unknown>) => boolean = () => true) {
-    for (;;) {
-      const hit = this.lines.find((l) => l.event === event && where(l));
-      if (hit !== undefined) return hit;
-      if (this.child.exitCode !== null)
-        throw new Error(`the scheduler exited (${this.child.exitCode}) before "${event}": ${this.stderr}`);
-      await new Promise<void>((wake) => this.waiters.push(wake));
-    }
+    let hit: Record<string, unknown> | undefined;
+    await until([this], () => (hit = this.lines.find((l) => l.event === event && where(l))) !== undefined);
+    return hit!;
+  }
+
+  /** Resolves at the next line printed, or at exit. */
+  changed(): Promise<void> {
+    return new Promise<void>((wake) => this.waiters.push(wake));
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  count(event: string, where: (line: Record<string, unknown>) => boolean = () => true): number {
+    return this.lines.filter((l) => l.event === event && where(l)).length;
   }
 
   signal(name: NodeJS.Signals): void {
@@ -163,3 +172,13 @@ const running = new Set<ReturnType<typeof spawn>>();
 afterAll(() => {
   for (const child of running) child.kill('SIGKILL');
 });
+
+/** Waits until `done()` holds, re-testing at every line the processes print; fails if one exits first. */
+export async function until(processes: SchedulerProcess[], done: () => boolean): Promise<void> {
+  for (;;) {
+    if (done()) return;
+    const dead = processes.find((p) => !p.alive);
+    if (dead !== undefined) throw new Error(`scheduler ${dead.pid} exited early: ${dead.stderr}`);
+    await Promise.race(processes.map((p) => p.changed()));
+  }
+}
