@@ -6,7 +6,7 @@
 // It never throws out of a fire: a failed run, a lock that cannot be taken and a
 // webhook that fails for good are events, so one bad job never stops the others.
 import type { RunResult } from '../engine.js';
-import { isNoetherError, type ErrorCode } from '../errors.js';
+import { isNoetherError, NoetherError, type ErrorCode } from '../errors.js';
 import type { Composition } from '../graph/ast.js';
 import type { JobConfig } from './config.js';
 import { CronFireQueue, type FireQueue } from './fire-queue.js';
@@ -94,7 +94,7 @@ export class Scheduler {
    */
   fire(name: string, firedAt: Date = new Date()): Promise<FireResult> {
     const state = this.states.get(name);
-    if (state === undefined) throw new Error(`no job named "${name}"`);
+    if (state === undefined) throw new NoetherError('NOE_USAGE', `the schedule has no job named "${name}"`);
     if (this.stopping) return Promise.resolve(this.skip(state, firedAt, 'stopping'));
     if (!state.running) return this.track(this.begin(state, firedAt));
     if (state.job.overlap === 'queue' && state.queued === undefined) {

@@ -79,6 +79,17 @@ describe.concurrent('noether-ts schedule as a process', () => {
     expect(intervals.every((i) => i.pid === scheduler.pid)).toBe(true);
   });
 
+  it('on a second signal aborts the running job and still exits 0', async ({ expect }) => {
+    const project = scheduleProject((log) => [stampJob('endless', log, { hold_ms: 60_000 })]);
+    const scheduler = new SchedulerProcess(project.config, project.folder);
+    await scheduler.waitFor('fired');
+    scheduler.signal('SIGINT');
+    await scheduler.waitFor('stopping');
+    scheduler.signal('SIGINT');
+    expect(await scheduler.exited).toBe(0);
+    expect(scheduler.lines.find((l) => l.event === 'failed')).toMatchObject({ code: 'NOE_CANCELLED' });
+  });
+
   it('never runs the same job in two scheduler processes at once', async ({ expect }) => {
     const project = scheduleProject((log) => [stampJob('shared', log, { hold_ms: 800 })]);
     const [a, b] = [

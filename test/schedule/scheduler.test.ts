@@ -8,7 +8,14 @@ import { beforeAll, describe, it } from 'vitest';
 import { loadEngine, type Engine } from '../../engine/engine.js';
 import { readCompositionFile } from '../../engine/engine.js';
 import { compositionId } from '../../engine/graph/canonical.js';
-import { openSchedule, type OpenScheduleOptions, type WebhookPayload } from '../../engine/schedule/index.js';
+import {
+  openSchedule,
+  type FireHandler,
+  type FireQueue,
+  type JobConfig,
+  type OpenScheduleOptions,
+  type WebhookPayload,
+} from '../../engine/schedule/index.js';
 import { tempProject } from '../temp-project.js';
 import {
   EventLog,
@@ -103,6 +110,42 @@ describe.concurrent('firing', () => {
     const result = await scheduler.fire('held');
     expect(result).toMatchObject({ event: 'skipped', reason: 'locked', holder: { pid: process.ppid } });
     expect(runIntervals(project.log)).toEqual([]);
+  });
+});
+
+describe('the FireQueue seam', () => {
+  /** Fires only when told to: what a distributed queue's consumer would do. */
+  class HandFedQueue implements FireQueue {
+    onFire: FireHandler = () => {};
+    stopped = false;
+    start(_jobs: readonly JobConfig[], onFire: FireHandler): void {
+      this.onFire = onFire;
+    }
+    stop(): void {
+      this.stopped = true;
+    }
+    nextFire(): undefined {
+      return undefined;
+    }
+  }
+
+  it('drives the same scheduler from another source of fires, overlap policy included', async ({
+    expect,
+  }) => {
+    const project = scheduleProject((log) => [stampJob('fed', log, { hold_ms: 200 })]);
+    const queue = new HandFedQueue();
+    const { scheduler, log } = await open(project.config, { queue });
+    scheduler.start();
+    expect(log.of('ready')[0]!.jobs).toEqual([{ name: 'fed', cron: '* * * * * *', next_fire: null }]);
+    queue.onFire('fed', new Date('2030-01-01T00:00:00Z'));
+    queue.onFire('fed', new Date('2030-01-01T00:00:01Z'));
+    const [finished] = await log.waitFor('finished');
+    await scheduler.stop();
+    expect(queue.stopped).toBe(true);
+    expect(finished!.fired_at).toBe('2030-01-01T00:00:00.000Z');
+    expect(log.of('skipped')).toEqual([
+      { event: 'skipped', job: 'fed', fired_at: '2030-01-01T00:00:01.000Z', reason: 'overlap' },
+    ]);
   });
 });
 
