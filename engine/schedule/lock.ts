@@ -103,8 +103,13 @@ export class JobLocks {
 
   private release(file: string, token: string): void {
     issued.delete(token);
-    // Only our own lock: had it been broken and retaken, the file now belongs to another.
-    if (read(file)?.holder?.token === token) unlinkQuietly(file);
+    try {
+      // Only our own lock: had it been broken and retaken, the file now belongs to another.
+      if (read(file)?.holder?.token === token) unlinkQuietly(file);
+    } catch {
+      // A lock that cannot be removed now is stale from here on (our pid, a token no
+      // longer issued), so the next fire of this process or another breaks it.
+    }
   }
 
   private isStale({ holder, ageMs }: Seen): boolean {

@@ -136,7 +136,10 @@ export class Scheduler {
     try {
       lock = this.options.locks?.tryAcquire(job.name);
     } catch (error) {
-      return this.settle(this.failure(fire, job, 0, error));
+      // The lock folder became unusable: this fire fails (and says so), the next may not.
+      const result = this.settle(this.failure(fire, job, 0, error));
+      await this.notify(job, result, undefined);
+      return result;
     }
     if (lock?.acquired === false) {
       const holder = lock.holder && {
