@@ -158,8 +158,14 @@ class LoadedEngine implements Engine {
     const { output, executionId } = await executePlan(prepared.plan, value, {
       compositionId: prepared.compositionId,
       traceRoot: this.root ?? this.cwd,
-      ...(options.cache === false ? {} : { cache: this.cache }),
-      ...pick(options, ['signal', 'cacheDir', 'traceValues', 'timeoutMs', 'validate', 'freeze', 'env']),
+      cache: options.cache === false ? undefined : this.cache,
+      signal: options.signal,
+      cacheDir: options.cacheDir,
+      traceValues: options.traceValues,
+      timeoutMs: options.timeoutMs,
+      validate: options.validate,
+      freeze: options.freeze,
+      env: options.env,
     });
     return { output, executionId, compositionId: prepared.compositionId };
   }
@@ -262,12 +268,6 @@ function runInput(schema: JsonSchema, input: unknown, freeze: boolean): unknown 
   // A frozen copy: the caller's value stays theirs to change, the stages' is immutable.
   if (!freeze) return input;
   return Object.isFrozen(input) ? input : deepFreeze(structuredClone(input));
-}
-
-function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
-  return out;
 }
 
 /** Reads and parses a composition file (NOE_FILE_READ, NOE_JSON_SYNTAX or the structural errors). */

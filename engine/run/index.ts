@@ -12,3 +12,4 @@ export {
   type TraceError,
   type TraceLog,
 } from './trace.js';
+export { readTrace } from './trace-file.js';

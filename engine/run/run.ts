@@ -25,8 +25,8 @@ export interface ExecuteOptions {
   /** Record stage input and output values in the trace, not only their hashes. */
   traceValues?: boolean;
   env?: Readonly<Record<string, string | undefined>>;
-  /** Where `.noether/traces/` goes. */
-  traceRoot: string;
+  /** Where `.noether/traces/` goes; without one, the trace is not written (engine.run always gives one). */
+  traceRoot?: string;
   compositionId: string;
   /** How long the end of a failed run waits for cancelled stages to settle (default 2 s). */
   settleMs?: number;
@@ -35,7 +35,7 @@ export interface ExecuteOptions {
 export interface ExecuteResult {
   output: unknown;
   executionId: string;
-  tracePath: string;
+  tracePath: string | undefined;
 }
 
 const DEFAULT_SETTLE_MS = 2000;
@@ -104,7 +104,8 @@ export async function executePlan(
       trace.hookErrors.push(traceError(error));
     }
   }
-  const tracePath = await writeTrace(options.traceRoot, trace.finish(failure));
+  const tracePath =
+    options.traceRoot === undefined ? undefined : await writeTrace(options.traceRoot, trace.finish(failure));
   if (failure !== undefined) throw withExecution(failure, executionId);
   return { output, executionId, tracePath };
 }

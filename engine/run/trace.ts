@@ -73,7 +73,7 @@ export class TraceRecorder {
 
   /** Milliseconds since the run started. */
   now(): number {
-    return performance.now() - this.#start;
+    return Math.round((performance.now() - this.#start) * 1000) / 1000;
   }
 
   begin(call: Omit<TraceCall, 'start_ms' | 'status'>): TraceCall {
