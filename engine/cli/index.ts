@@ -10,6 +10,7 @@ import { loadEngine, type Engine } from '../engine.js';
 import { graphCheck, graphId } from './graph.js';
 import { envelopeError, type CliIO } from './output.js';
 import { runGraph } from './run.js';
+import { schedule } from './schedule.js';
 import { schemaSub } from './schema.js';
 import { stageList, stageShow } from './stage.js';
 import { showTrace } from './trace.js';
@@ -38,6 +39,9 @@ commands:
       --last                the latest run
   stage list          list the loaded stages
   stage show REF      show one stage (name, name@hex, id or id prefix)
+  schedule CONFIG     run the jobs of a scheduler config on their cron (SIGINT/SIGTERM: finish, exit 0)
+      --once JOB            fire one job now and exit with its verdict
+      --json                one JSON line per event
   schema sub SUB SUP  is every value of SUB valid against SUP? (files or inline JSON)
       --dialect D           draft-04 or 2020-12
       --batch FILE          JSON lines {"lhs","rhs","dialect"?} from FILE (- for stdin)
@@ -115,6 +119,11 @@ const COMMANDS: Record<string, Handler> = {
   'stage show': async (args, io) => {
     const { values, positionals } = parse('stage show', args, {});
     return stageShow(await engineFor(values.stages, io), positionals, values.json, io);
+  },
+  schedule: async (args, io) => {
+    const { values, positionals } = parse('schedule', args, { once: { type: 'string' } });
+    const flags = { json: values.json, ...(values.once === undefined ? {} : { once: values.once }) };
+    return schedule(await engineFor(values.stages, io), positionals, flags, io);
   },
   'schema sub': (args, io) => {
     const { values, positionals } = parse('schema sub', args, {
