@@ -2,13 +2,16 @@
 // it loads with no flags, and every stage's examples hold, built-in functions and
 // command scripts alike (ENGINE §1: examples are run by the tests).
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadProjectConfig, loadStages, type Stage, type StageContext } from '../../engine/stage/index.js';
+import { deepFreeze } from '../../engine/json/value.js';
 import * as builtins from '../../examples/stages/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const registry = await loadStages(loadProjectConfig(root).stages, root);
+const libraries = ['examples/stages/index.ts', 'examples/stages'];
+const registry = await loadStages(libraries, root);
 
 const context: StageContext = {
   signal: new AbortController().signal,
@@ -17,20 +20,18 @@ const context: StageContext = {
   env: {},
 };
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
 function examplesOf(stage: Stage): [number, unknown, unknown][] {
   return stage.examples.map((example, index) => [index, example.input, example.output]);
 }
 
 describe('the example library', () => {
-  it('is loaded from the repository’s noether.config.json', () => {
+  it('is named by the repository’s noether.config.json', () => {
+    expect(loadProjectConfig(root).stages).toEqual(
+      expect.arrayContaining(libraries.map((path) => join(root, path))),
+    );
+  });
+
+  it('holds the example stages', () => {
     expect(registry.list().map((stage) => stage.name)).toEqual([
       'add_one',
       'describe_length',
