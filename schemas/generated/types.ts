@@ -784,7 +784,9 @@ export interface DagValidateInput {
   /**
    * {tasks: {id: draft} | [draft]}; a draft is {id?, title?, depends_on?, agent_id?, reviewer_id?, …}.
    */
-  dag: {};
+  dag: {
+    [k: string]: unknown | undefined;
+  };
 }
 export interface DagValidateOutput {
   valid: boolean;
