@@ -49,9 +49,14 @@ export interface CaloronSchemas {
   'health-result'?: HealthResult;
   interventions?: Interventions;
   'plan-task'?: PlanTask;
+  'tick-lock'?: TickLock;
   'tick-state'?: TickState;
   dag_evaluate__input?: DagEvaluateInput;
   dag_evaluate__output?: DagEvaluateOutput;
+  load_tick_state__input?: LoadTickStateInput;
+  load_tick_state__output?: LoadTickStateOutput;
+  save_tick_state__input?: SaveTickStateInput;
+  save_tick_state__output?: SaveTickStateOutput;
 }
 /**
  * Start an agent on a task through the shell.
@@ -378,6 +383,16 @@ export interface PlanTask {
   reviewer_id?: Id;
 }
 /**
+ * <sprint_id>.lock in the KV directory (CALORON §1): who holds the sprint's tick and until when. owner is a fresh random id per acquisition (the lock's generation); a lock whose pid is dead on this host, or whose expires_at has passed, may be taken over.
+ */
+export interface TickLock {
+  owner: string;
+  pid: number;
+  hostname: string;
+  acquired_at: Timestamp;
+  expires_at: Timestamp;
+}
+/**
  * <sprint_id>.json in the KV directory (CALORON §1): written by kickoff and save_tick_state, atomically. since is the poll cursor (null before the first poll); seen holds the ids of events already delivered inside the poll's overlap window.
  */
 export interface TickState {
@@ -397,4 +412,60 @@ export interface DagEvaluateInput {
 export interface DagEvaluateOutput {
   state: DagState;
   actions: Action[];
+}
+export interface LoadTickStateInput {
+  sprint_id: Id;
+  repo: string;
+  host: string;
+  token_env: string;
+  shell_url: string;
+  stall_threshold_m: number;
+  max_review_cycles: number;
+}
+export interface LoadTickStateOutput {
+  sprint_id: Id;
+  repo: string;
+  host: string;
+  token_env: string;
+  shell_url: string;
+  stall_threshold_m: number;
+  max_review_cycles: number;
+  /**
+   * true when another live tick holds the sprint's lock: the state is read (read-only) and this tick must not act.
+   */
+  busy: boolean;
+  now: Timestamp;
+  state: DagState;
+  interventions: Interventions;
+  since: Timestamp | null;
+  seen: string[];
+  /**
+   * The shell's records of this sprint's agents, by agent id (empty when the shell has written none).
+   */
+  agents: {
+    [k: string]: AgentRecord | undefined;
+  };
+}
+export interface SaveTickStateInput {
+  sprint_id: Id;
+  tick_result: {
+    actions_taken: unknown[];
+    errors: unknown[];
+    state: DagState;
+    interventions: Interventions;
+    since: Timestamp | null;
+    seen: string[];
+    complete: boolean;
+    stuck: boolean;
+  };
+}
+export interface SaveTickStateOutput {
+  actions_taken: unknown[];
+  errors: unknown[];
+  /**
+   * The absolute path of the state file written.
+   */
+  persisted_path: string;
+  complete: boolean;
+  stuck: boolean;
 }
