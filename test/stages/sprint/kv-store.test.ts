@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { NoetherError } from '../../../engine/errors.js';
 import {
   kvDirectory,
   readAgents,
@@ -29,9 +30,9 @@ describe('kvDirectory', () => {
   });
 
   it('says what to set when neither is usable', () => {
-    expect(() => kvDirectory({})).toThrow(
-      expect.objectContaining({ code: 'NOE_USAGE', message: expect.stringContaining('CALORON_KV_DIR') }),
-    );
+    const error = thrownBy(() => kvDirectory({}));
+    expect(error.code).toBe('NOE_USAGE');
+    expect(error.message).toContain('CALORON_KV_DIR');
   });
 });
 
@@ -119,10 +120,12 @@ describe('writeTickState and readTickState', () => {
 
   it("refuses to write one sprint's state under another sprint's id", async () => {
     const dir = kvDirWith();
-    await expect(writeTickState(dir, 'other', kickedOffState('demo'))).rejects.toMatchObject({
-      code: 'NOE_STAGE_INPUT_VIOLATION',
-      message: expect.stringContaining('"demo" as sprint "other"'),
-    });
+    const error = await writeTickState(dir, 'other', kickedOffState('demo')).then(
+      () => expect.fail('written'),
+      (thrown: NoetherError) => thrown,
+    );
+    expect(error.code).toBe('NOE_STAGE_INPUT_VIOLATION');
+    expect(error.message).toContain('"demo" as sprint "other"');
     expect(existsSync(join(dir, 'other.json'))).toBe(false);
   });
 
@@ -137,22 +140,17 @@ describe('writeTickState and readTickState', () => {
 
   it('says the sprint was never kicked off when its state file is missing', () => {
     const dir = kvDirWith();
-    expect(() => readTickState(dir, 'demo')).toThrow(
-      expect.objectContaining({
-        code: 'NOE_SPRINT_NOT_FOUND',
-        message: expect.stringMatching(/sprint "demo" was never kicked off: .*demo\.json does not exist/),
-      }),
-    );
+    const error = thrownBy(() => readTickState(dir, 'demo'));
+    expect(error.code).toBe('NOE_SPRINT_NOT_FOUND');
+    expect(error.message).toMatch(/sprint "demo" was never kicked off: .*demo\.json does not exist/);
   });
 
   it('names the file and line of a corrupt state file instead of starting empty', () => {
     const dir = kvDirWith({ 'demo.json': 'truncated-state.txt' });
-    expect(() => readTickState(dir, 'demo')).toThrow(
-      expect.objectContaining({
-        code: 'NOE_STATE_INVALID',
-        place: expect.objectContaining({ file: join(dir, 'demo.json'), line: expect.any(Number) }),
-      }),
-    );
+    const error = thrownBy(() => readTickState(dir, 'demo'));
+    expect(error.code).toBe('NOE_STATE_INVALID');
+    expect(error.place.file).toBe(join(dir, 'demo.json'));
+    expect(error.place.line).toBeGreaterThan(1);
   });
 
   it('names the file and the pointer of a state file that breaks its schema', () => {
@@ -196,11 +194,17 @@ describe('readAgents', () => {
     };
     file.agents = { 'dev-2': file.agents['dev-1'] };
     writeFileSync(join(dir, 'demo.agents.json'), JSON.stringify(file));
-    expect(() => readAgents(dir, 'demo')).toThrow(
-      expect.objectContaining({
-        code: 'NOE_STATE_INVALID',
-        place: expect.objectContaining({ pointer: '/agents/dev-2/agent_id' }),
-      }),
-    );
+    const error = thrownBy(() => readAgents(dir, 'demo'));
+    expect(error.code).toBe('NOE_STATE_INVALID');
+    expect(error.place).toEqual({ file: join(dir, 'demo.agents.json'), pointer: '/agents/dev-2/agent_id' });
   });
 });
+
+function thrownBy(fn: () => unknown): NoetherError {
+  try {
+    fn();
+  } catch (error) {
+    return error as NoetherError;
+  }
+  return expect.fail('nothing was thrown');
+}
