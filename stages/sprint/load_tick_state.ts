@@ -36,7 +36,16 @@ export const loadTickState = defineStage<LoadTickStateInput, LoadTickStateOutput
       );
     const now = new Date();
     const lockPath = sprintPath(kvDir, input.sprint_id, 'lock');
-    const outcome = await acquireLock(lockPath, now);
+    const outcome = await acquireLock(lockPath, now).catch((error: unknown) => {
+      throw new NoetherError(
+        'NOE_FILE_WRITE',
+        `cannot take the tick lock ${lockPath}: ${(error as Error).message}`,
+        {
+          place: { file: lockPath },
+          cause: error,
+        },
+      );
+    });
     if (outcome.acquired) {
       const { lock } = outcome;
       ctx.onRunEnd(async () => {

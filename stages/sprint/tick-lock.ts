@@ -52,7 +52,8 @@ export async function acquireLock(path: string, now: Date, ttlMs = TICK_LOCK_TTL
     if (found.kind === 'missing') continue;
     holder = found.kind === 'record' ? found.record : undefined;
     if (!isStale(found, now)) return { acquired: false, holder };
-    if (!(await removeGeneration(path, found, now))) return { acquired: false, holder };
+    if ((await removeGeneration(path, found, now)) === 'claimed elsewhere')
+      return { acquired: false, holder };
   }
   return { acquired: false, holder };
 }
@@ -62,7 +63,7 @@ export async function acquireLock(path: string, now: Date, ttlMs = TICK_LOCK_TTL
  * have been taken over: that newer lock is not ours to remove). True when it removed it.
  */
 export async function releaseLock(path: string, lock: TickLock): Promise<boolean> {
-  return removeGeneration(path, { kind: 'record', record: lock }, new Date());
+  return (await removeGeneration(path, { kind: 'record', record: lock }, new Date())) === 'removed';
 }
 
 /** Live holders keep their lock; a dead pid can only be judged on the host that owns it. */
@@ -84,21 +85,22 @@ function isProcessAlive(pid: number): boolean {
 }
 
 /**
- * Unlinks `path` if it still holds generation `found`, under that generation's claim. False
- * when another process holds the claim (it is taking over or releasing that generation).
+ * Unlinks `path` if it still holds generation `found`, under that generation's claim:
+ * 'removed', or 'not there' (that generation is already gone), or 'claimed elsewhere' when
+ * another process holds the claim (it is taking over or releasing that generation).
  */
 async function removeGeneration(
   path: string,
   found: Exclude<Found, { kind: 'missing' }>,
   now: Date,
-): Promise<boolean> {
+): Promise<'removed' | 'not there' | 'claimed elsewhere'> {
   const claimPath = `${path}.${generationName(found)}.claim`;
   const claim = await acquireLock(claimPath, now, CLAIM_TTL_MS);
-  if (!claim.acquired) return false;
+  if (!claim.acquired) return 'claimed elsewhere';
   try {
-    const current = await readLock(path);
-    if (sameGeneration(current, found)) await unlinkIfPresent(path);
-    return true;
+    if (!sameGeneration(await readLock(path), found)) return 'not there';
+    await unlinkIfPresent(path);
+    return 'removed';
   } finally {
     // Held for microseconds, far below its TTL: nobody can have taken it over, so a plain
     // unlink is ours to do (guarding it with a claim of its own would never end).

@@ -2,7 +2,7 @@
 // lock; answers busy (without an error) when a live tick holds the lock; takes over stale
 // locks; releases at run end only a lock that is still its own.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,16 @@ describe('load_tick_state', () => {
     expect([error.code, error.place.file]).toEqual(['NOE_STATE_INVALID', join(kvDir, 'demo.json')]);
     await runEnd(hooks);
     expect(existsSync(lockPath(kvDir))).toBe(false);
+  });
+
+  it('names the lock file when it cannot take the lock', async () => {
+    const kvDir = kicked();
+    mkdirSync(lockPath(kvDir));
+    const error = await load(kvDir).then(
+      () => expect.fail('loaded'),
+      (thrown: NoetherError) => thrown,
+    );
+    expect([error.code, error.place.file]).toEqual(['NOE_FILE_WRITE', lockPath(kvDir)]);
   });
 
   it.each(HOSTILE_IDS)('is refused the sprint id %j by its input schema', (id) => {
