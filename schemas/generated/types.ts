@@ -383,11 +383,15 @@ export interface PlanTask {
   reviewer_id?: Id;
 }
 /**
- * <sprint_id>.lock in the KV directory (CALORON §1): who holds the sprint's tick and until when. owner is a fresh random id per acquisition (the lock's generation); a lock whose pid is dead on this host, or whose expires_at has passed, may be taken over.
+ * <sprint_id>.lock in the KV directory (CALORON §1): who holds the sprint's tick and until when. owner is a fresh random id per acquisition (the lock's generation); a lock whose process is gone from this host (dead pid, or a pid now reused by a process with another start time), or whose expires_at has passed, may be taken over.
  */
 export interface TickLock {
   owner: string;
   pid: number;
+  /**
+   * The holder's start time as the OS reports it (/proc/<pid>/stat field 22), null where it reports none: with pid, tells the holder from a process that reused its pid.
+   */
+  process_start: string | null;
   hostname: string;
   acquired_at: Timestamp;
   expires_at: Timestamp;

@@ -14,6 +14,7 @@
 // generation and leaves it alone. A claim is itself a short-lived lock of the same kind, so a
 // process killed while holding one is taken over the same way, one level down.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { validateValue } from '../../engine/schema/index.js';
@@ -41,6 +42,7 @@ export async function acquireLock(path: string, now: Date, ttlMs = TICK_LOCK_TTL
   const lock: TickLock = {
     owner: randomBytes(16).toString('hex'),
     pid: process.pid,
+    process_start: processStart(process.pid),
     hostname: osHostname(),
     acquired_at: now.toISOString(),
     expires_at: new Date(now.getTime() + ttlMs).toISOString(),
@@ -71,16 +73,32 @@ function isStale(found: Exclude<Found, { kind: 'missing' }>, now: Date): boolean
   if (found.kind === 'corrupt') return found.mtimeMs + CLAIM_TTL_MS <= now.getTime();
   const { record } = found;
   if (Date.parse(record.expires_at) <= now.getTime()) return true;
-  return record.hostname === osHostname() && !isProcessAlive(record.pid);
+  return record.hostname === osHostname() && !isProcessAlive(record.pid, record.process_start);
 }
 
-function isProcessAlive(pid: number): boolean {
+/** Alive, and the same process that wrote the lock when both start times are known. */
+function isProcessAlive(pid: number, start: string | null): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const now = processStart(pid);
+  return start === null || now === null || now === start;
+}
+
+/**
+ * A process's start time in clock ticks since boot (Linux /proc/<pid>/stat field 22), or
+ * null where there is no /proc. Fields are counted after the last ")" because the command
+ * name before it may itself hold spaces and parentheses.
+ */
+function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
   }
 }
 

@@ -35,6 +35,7 @@ function holdLock(kvDir: string, lock: Partial<TickLock>): TickLock {
   const record: TickLock = {
     owner: 'a'.repeat(32),
     pid: process.pid,
+    process_start: null,
     hostname: hostname(),
     acquired_at: new Date(Date.now() - 60_000).toISOString(),
     expires_at: new Date(Date.now() + 600_000).toISOString(),
@@ -163,6 +164,22 @@ describe('load_tick_state', () => {
       expect(readLock(kvDir).owner).not.toBe('a'.repeat(32));
     });
 
+    it('answers busy when the holder is this very process (same pid, same start time)', async () => {
+      const kvDir = kicked();
+      const hooks: Hooks = [];
+      await load(kvDir, hooks);
+      expect(readLock(kvDir).process_start).toMatch(/^\d+$/);
+      expect((await load(kvDir)).busy).toBe(true);
+      await runEnd(hooks);
+    });
+
+    it('takes over a lock whose pid now belongs to a process with another start time', async () => {
+      const kvDir = kicked();
+      holdLock(kvDir, { pid: process.pid, process_start: '1' });
+      expect((await load(kvDir)).busy).toBe(false);
+      expect(readLock(kvDir).owner).not.toBe('a'.repeat(32));
+    });
+
     it('takes over a lock past its expiry, even with a live process', async () => {
       const kvDir = kicked();
       holdLock(kvDir, {
@@ -229,6 +246,7 @@ function holdClaim(kvDir: string, owner: string, claim: Partial<TickLock>): void
     JSON.stringify({
       owner: 'c'.repeat(32),
       pid: process.pid,
+      process_start: null,
       hostname: hostname(),
       acquired_at: new Date().toISOString(),
       expires_at: new Date(Date.now() + 30_000).toISOString(),

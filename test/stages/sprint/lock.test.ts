@@ -85,6 +85,7 @@ describe('tick lock between processes', () => {
         JSON.stringify({
           owner: `${round}`.padStart(32, 'f'),
           pid: deadPid,
+          process_start: null,
           hostname: hostname(),
           acquired_at: '2026-01-01T00:00:00.000Z',
           expires_at: '2999-01-01T00:00:00.000Z',
