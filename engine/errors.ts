@@ -76,6 +76,18 @@ export const catalogue = {
     exit: 3,
     hint: 'make .noether/traces/ under the project root (or the working directory) writable',
   },
+  NOE_SPRINT_NOT_FOUND: {
+    exit: 3,
+    hint: 'kick the sprint off first, or point CALORON_KV_DIR at the folder that holds its state',
+  },
+  NOE_STATE_INVALID: {
+    exit: 3,
+    hint: 'the sprint state file is corrupt or breaks its schema at the given pointer: restore it or kick the sprint off again',
+  },
+  NOE_FILE_WRITE: {
+    exit: 3,
+    hint: 'check that the folder exists and is writable, and that the disk is not full',
+  },
   NOE_WEBHOOK_FAILED: { exit: 3, hint: 'the webhook receiver did not answer 2xx after all retries' },
   NOE_INTERNAL: { exit: 3, hint: 'this is a bug in noether-ts; please report it with the command you ran' },
 } as const satisfies Record<string, { exit: 1 | 2 | 3; hint: string }>;

@@ -85,6 +85,7 @@ export interface CaloronSchemas {
   'plan-task'?: PlanTask;
   'poll-result'?: PollResult;
   'review-check'?: ReviewCheck;
+  'tick-lock'?: TickLock;
   'tick-result'?: TickResult;
   'tick-state'?: TickState;
   analyze_sprint_feedback__input?: AnalyzeSprintFeedbackInput;
@@ -117,6 +118,8 @@ export interface CaloronSchemas {
   generate_sprint_dag__output?: GenerateSprintDagOutput;
   github_poll_events__input?: GithubPollEventsInput;
   github_poll_events__output?: GithubPollEventsOutput;
+  load_tick_state__input?: LoadTickStateInput;
+  load_tick_state__output?: LoadTickStateOutput;
   phases_to_sprint_tasks__input?: PhasesToSprintTasksInput;
   phases_to_sprint_tasks__output?: PhasesToSprintTasksOutput;
   plan_to_dag__input?: PlanToDagInput;
@@ -129,6 +132,8 @@ export interface CaloronSchemas {
   project_poll_to_eval__output?: ProjectPollToEvalOutput;
   review_po__input?: ReviewPoInput;
   review_po__output?: ReviewPoOutput;
+  save_tick_state__input?: SaveTickStateInput;
+  save_tick_state__output?: SaveTickStateOutput;
   unblocked_tasks__input?: UnblockedTasksInput;
   unblocked_tasks__output?: UnblockedTasksOutput;
   write_retro_report__input?: WriteRetroReportInput;
@@ -599,6 +604,20 @@ export interface ReviewCheck {
   framework: string;
 }
 /**
+ * <sprint_id>.lock in the KV directory (CALORON §1): who holds the sprint's tick and until when. owner is a fresh random id per acquisition (the lock's generation); a lock whose process is gone from this host (dead pid, or a pid now reused by a process with another start time), or whose expires_at has passed, may be taken over.
+ */
+export interface TickLock {
+  owner: string;
+  pid: number;
+  /**
+   * The holder's start time as the OS reports it (/proc/<pid>/stat field 22), null where it reports none: with pid, tells the holder from a process that reused its pid.
+   */
+  process_start: string | null;
+  hostname: string;
+  acquired_at: Timestamp;
+  expires_at: Timestamp;
+}
+/**
  * What one tick did and where it leaves the sprint (build_tick_output → save_tick_state, CALORON §5): the side effects performed and failed, the state, ladders and poll cursor to persist, and whether the sprint is complete or stuck.
  */
 export interface TickResult {
@@ -932,6 +951,39 @@ export interface GithubPollEventsOutput {
   since: Timestamp | null;
   seen: string[];
 }
+export interface LoadTickStateInput {
+  sprint_id: Id;
+  repo: string;
+  host: string;
+  token_env: string;
+  shell_url: string;
+  stall_threshold_m: number;
+  max_review_cycles: number;
+}
+export interface LoadTickStateOutput {
+  sprint_id: Id;
+  repo: string;
+  host: string;
+  token_env: string;
+  shell_url: string;
+  stall_threshold_m: number;
+  max_review_cycles: number;
+  /**
+   * true when another live tick holds the sprint's lock: the state is read (read-only) and this tick must not act.
+   */
+  busy: boolean;
+  now: Timestamp;
+  state: DagState;
+  interventions: Interventions;
+  since: Timestamp | null;
+  seen: string[];
+  /**
+   * The shell's records of this sprint's agents, by agent id (empty when the shell has written none).
+   */
+  agents: {
+    [k: string]: AgentRecord | undefined;
+  };
+}
 export interface PhasesToSprintTasksInput {
   /**
    * @minItems 1
@@ -1039,6 +1091,29 @@ export interface ReviewPoOutput {
    */
   tasks: [PhaseTask, ...PhaseTask[]];
   review_checks: ReviewCheck[];
+}
+export interface SaveTickStateInput {
+  sprint_id: Id;
+  tick_result: {
+    actions_taken: unknown[];
+    errors: unknown[];
+    state: DagState;
+    interventions: Interventions;
+    since: Timestamp | null;
+    seen: string[];
+    complete: boolean;
+    stuck: boolean;
+  };
+}
+export interface SaveTickStateOutput {
+  actions_taken: unknown[];
+  errors: unknown[];
+  /**
+   * The absolute path of the state file written.
+   */
+  persisted_path: string;
+  complete: boolean;
+  stuck: boolean;
 }
 export interface UnblockedTasksInput {
   state: DagState;
