@@ -1094,20 +1094,11 @@ export interface ReviewPoOutput {
 }
 export interface SaveTickStateInput {
   sprint_id: Id;
-  tick_result: {
-    actions_taken: unknown[];
-    errors: unknown[];
-    state: DagState;
-    interventions: Interventions;
-    since: Timestamp | null;
-    seen: string[];
-    complete: boolean;
-    stuck: boolean;
-  };
+  tick_result: TickResult;
 }
 export interface SaveTickStateOutput {
-  actions_taken: unknown[];
-  errors: unknown[];
+  actions_taken: string[];
+  errors: ActionError[];
   /**
    * The absolute path of the state file written.
    */

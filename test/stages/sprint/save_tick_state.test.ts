@@ -18,7 +18,7 @@ import { validateValue } from '../../../engine/schema/index.js';
 function tickResult(sprintId = 'demo'): SaveTickStateInput['tick_result'] {
   const { state, interventions } = kickedOffState(sprintId);
   return {
-    actions_taken: [{ key: 'demo:a:spawn_agent:1' }],
+    actions_taken: ['demo:a:spawn_agent:1'],
     errors: [],
     state: { ...state, processed_events: ['issue-1-opened'] },
     interventions,
@@ -38,7 +38,7 @@ describe('save_tick_state', () => {
     const kvDir = kvDirWith();
     const output = await save(kvDir, { sprint_id: 'demo', tick_result: tickResult() });
     expect(output).toEqual({
-      actions_taken: [{ key: 'demo:a:spawn_agent:1' }],
+      actions_taken: ['demo:a:spawn_agent:1'],
       errors: [],
       persisted_path: join(kvDir, 'demo.json'),
       complete: false,
@@ -46,9 +46,9 @@ describe('save_tick_state', () => {
     });
   });
 
-  it('persists state, interventions, cursor and seen ids, and nothing else of the tick', async () => {
+  it('persists state, interventions, cursor and seen ids, not the report of the tick', async () => {
     const kvDir = kvDirWith();
-    const result = { ...tickResult(), polled_at: '2026-01-01T00:41:00.000Z' };
+    const result = tickResult();
     await save(kvDir, { sprint_id: 'demo', tick_result: result });
     expect(JSON.parse(readFileSync(join(kvDir, 'demo.json'), 'utf8'))).toEqual({
       schema_version: 1,
