@@ -61,6 +61,7 @@ export async function runProcess(
   let stopped: Stop | undefined;
   let exited = false;
   let termination: { cancel(): void } | undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
   const stop = (why: Stop): void => {
     if (stopped !== undefined || exited || pid === undefined) return;
     stopped = why;
@@ -87,6 +88,12 @@ export async function runProcess(
       exited = true;
       termination?.cancel();
       killGroupRemains(pid);
+      // A descendant that left the group (setsid) is out of reach and may hold stdout or
+      // stderr open forever: after the grace period the call stops listening to it.
+      drainTimer = setTimeout(() => {
+        subprocess.stdout.destroy();
+        subprocess.stderr.destroy();
+      }, limits.killGraceMs);
     });
   }
   const onAbort = (): void => stop('cancelled');
@@ -108,6 +115,7 @@ export async function runProcess(
     };
   } finally {
     clearTimeout(timer);
+    clearTimeout(drainTimer);
     limits.signal.removeEventListener('abort', onAbort);
     if (pid !== undefined) killGroupRemains(pid);
   }
