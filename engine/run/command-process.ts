@@ -104,7 +104,12 @@ export async function runProcess(
 
   try {
     const result = await subprocess;
-    const startError = pid === undefined ? (result.cause instanceof Error ? result.cause : new Error(result.message)) : undefined;
+    const startError =
+      pid === undefined
+        ? result.cause instanceof Error
+          ? result.cause
+          : new Error(result.message)
+        : undefined;
     return {
       stopped,
       exitCode: result.exitCode,
@@ -143,7 +148,10 @@ class TailBuffer {
   tail(maxLines: number): string {
     const bytes = Buffer.concat(this.chunks).subarray(-this.capacity);
     // The cut may split a UTF-8 sequence; its replacement character is noise, not content.
-    const text = bytes.toString('utf8').replace(/^\uFFFD+/, '').trimEnd();
+    const text = bytes
+      .toString('utf8')
+      .replace(/^\uFFFD+/, '')
+      .trimEnd();
     return text.split('\n').slice(-maxLines).join('\n');
   }
 }

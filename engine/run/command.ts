@@ -25,7 +25,9 @@ import { parseJsonDocument } from '../json/parse.js';
 import { decodeJsonText } from '../json/text.js';
 import { isJsonObject } from '../json/value.js';
 import type { Stage } from '../stage/types.js';
+import { abortCode } from './abort-code.js';
 import { runProcess, type ProcessOutcome } from './command-process.js';
+import { formatReported, reportedError, snippet } from './reported-error.js';
 
 export interface CommandCallOptions {
   signal: AbortSignal;
@@ -40,9 +42,6 @@ export interface CommandCallOptions {
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_KILL_GRACE_MS = 1000;
-/** How much of a bad stdout or a stage's error message is quoted back. */
-const SNIPPET_CHARS = 200;
-const MESSAGE_CHARS = 2000;
 
 export async function runCommandStage(
   stage: Stage,
@@ -102,14 +101,17 @@ export async function runCommandStage(
   const exited = outcome.exitCode === 0 && outcome.signal === undefined;
   if (reply.kind === 'error') {
     const { code, message } = reply;
-    throw fail('NOE_COMMAND_FAILED', `failed: ${code === undefined ? '' : `[${code}] `}${message}`, {
+    throw fail('NOE_COMMAND_FAILED', `failed: ${formatReported(reply)}`, {
       details: { code, message, ...(exited ? {} : exitDetails(outcome)) },
     });
   }
   if (!exited) {
     const status =
-      outcome.signal === undefined ? `exited with code ${outcome.exitCode}` : `was killed by ${outcome.signal}`;
-    const tail = outcome.stderrTail === '' ? '; stderr was empty' : `; stderr ends with:\n${outcome.stderrTail}`;
+      outcome.signal === undefined
+        ? `exited with code ${outcome.exitCode}`
+        : `was killed by ${outcome.signal}`;
+    const tail =
+      outcome.stderrTail === '' ? '; stderr was empty' : `; stderr ends with:\n${outcome.stderrTail}`;
     throw fail('NOE_COMMAND_FAILED', `${status}${tail}`, { details: exitDetails(outcome) });
   }
   switch (reply.kind) {
@@ -150,25 +152,16 @@ function readStdout(bytes: Buffer): Reply {
     value = parseJsonDocument(text, 'stdout').value;
   } catch (error) {
     if (!(error instanceof NoetherError)) throw error;
-    return { kind: 'invalid', why: error.message, snippet: quote(bytes.toString('utf8')), cause: error };
+    return { kind: 'invalid', why: error.message, snippet: snippet(bytes.toString('utf8')), cause: error };
   }
   if (!isJsonObject(value) || typeof value.ok !== 'boolean') return { kind: 'output', output: value };
   const keys = Object.keys(value);
   const member = keys.length === 2 ? keys.find((key) => key !== 'ok') : undefined;
   if (member !== 'output' && member !== 'error') return { kind: 'output', output: value };
   if (value.ok !== (member === 'output')) return { kind: 'contradictory' };
-  return value.ok ? { kind: 'output', output: value.output } : { kind: 'error', ...stageError(value.error) };
-}
-
-/** The stage's own error: {"code","message"} as asked, a bare string tolerated, anything else quoted. */
-function stageError(error: unknown): { code: string | undefined; message: string } {
-  if (typeof error === 'string') return { code: undefined, message: bound(error, MESSAGE_CHARS) };
-  if (isJsonObject(error) && typeof error.message === 'string')
-    return {
-      code: typeof error.code === 'string' ? bound(error.code, SNIPPET_CHARS) : undefined,
-      message: bound(error.message, MESSAGE_CHARS),
-    };
-  return { code: undefined, message: `(no message) ${quote(JSON.stringify(error) ?? '')}` };
+  return value.ok
+    ? { kind: 'output', output: value.output }
+    : { kind: 'error', ...reportedError(value.error) };
 }
 
 function exitDetails(outcome: ProcessOutcome): Record<string, unknown> {
@@ -179,28 +172,13 @@ function abortError(
   signal: AbortSignal,
   fail: (code: ErrorCode, message: string, extra?: FailureExtra) => NoetherError,
 ): NoetherError {
-  const reason: unknown = signal.reason;
-  const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
-  return timedOut
-    ? fail('NOE_TIMEOUT', "ran past the caller's deadline; its process group was killed", { cause: reason })
-    : fail('NOE_CANCELLED', 'was cancelled; its process group was killed', { cause: reason });
+  const code = abortCode(signal);
+  const why = code === 'NOE_TIMEOUT' ? "ran past the caller's deadline" : 'was cancelled';
+  return fail(code, `${why}; its process group was killed`, { cause: signal.reason });
 }
 
 function startReason(errno: string | undefined): string {
-  switch (errno) {
-    case 'ENOENT':
-      return 'no such program on the PATH given to the stage, or its folder is gone';
-    case 'EACCES':
-      return 'permission denied (is the file executable?)';
-    default:
-      return errno ?? 'unknown error';
-  }
-}
-
-function quote(text: string): string {
-  return JSON.stringify(bound(text, SNIPPET_CHARS));
-}
-
-function bound(text: string, chars: number): string {
-  return text.length > chars ? `${text.slice(0, chars)}…` : text;
+  if (errno === 'ENOENT') return 'no such program on the PATH given to the stage, or its folder is gone';
+  if (errno === 'EACCES') return 'permission denied (is the file executable?)';
+  return errno ?? 'unknown error';
 }

@@ -24,87 +24,114 @@ async function rejection(promise: Promise<unknown>): Promise<NoetherError> {
   throw error;
 }
 
-describe.concurrent.each(modeStages.map((stage) => [stage.name, stage] as const))('command stage %s', (_, stage) => {
-  it('times out with NOE_TIMEOUT and kills its whole process group', async ({ expect }) => {
-    const file = pidFile();
-    const call = runCommandStage(stage, { pid_file: file }, {
-      signal: new AbortController().signal,
-      env: modeEnv('hang'),
-      timeoutMs: DEADLINE_MS,
+describe.concurrent.each(modeStages.map((stage) => [stage.name, stage] as const))(
+  'command stage %s',
+  (_, stage) => {
+    it('times out with NOE_TIMEOUT and kills its whole process group', async ({ expect }) => {
+      const file = pidFile();
+      const call = runCommandStage(
+        stage,
+        { pid_file: file },
+        {
+          signal: new AbortController().signal,
+          env: modeEnv('hang'),
+          timeoutMs: DEADLINE_MS,
+        },
+      );
+      const error = await rejection(call);
+      expect(error.code).toBe('NOE_TIMEOUT');
+      expect(error.details).toMatchObject({ timeoutMs: DEADLINE_MS });
+      const pids = await recordedPids(file);
+      expect(isRunning(pids.leader)).toBe(false);
+      await expectGone(pids);
     });
-    const error = await rejection(call);
-    expect(error.code).toBe('NOE_TIMEOUT');
-    expect(error.details).toMatchObject({ timeoutMs: DEADLINE_MS });
-    const pids = await recordedPids(file);
-    expect(isRunning(pids.leader)).toBe(false);
-    await expectGone(pids);
-  });
 
-  it("falls back to the stage's own timeout_ms", async ({ expect }) => {
-    const file = pidFile();
-    const quick: typeof stage = { ...stage, timeoutMs: DEADLINE_MS };
-    const error = await rejection(
-      runCommandStage(quick, { pid_file: file }, { signal: new AbortController().signal, env: modeEnv('hang') }),
-    );
-    expect(error.code).toBe('NOE_TIMEOUT');
-    await expectGone(await recordedPids(file));
-  });
-
-  it('is cancelled with NOE_CANCELLED by its signal, and its process group is killed', async ({ expect }) => {
-    const file = pidFile();
-    const controller = new AbortController();
-    const call = rejection(runCommandStage(stage, { pid_file: file }, { signal: controller.signal, env: modeEnv('hang') }));
-    const pids = await recordedPids(file);
-    expect(isRunning(pids.grandchild)).toBe(true);
-    controller.abort();
-    const error = await call;
-    expect(error.code).toBe('NOE_CANCELLED');
-    expect(isRunning(pids.leader)).toBe(false);
-    await expectGone(pids);
-  });
-
-  it('kills a stage that ignores SIGTERM once the grace period is over', async ({ expect }) => {
-    const file = pidFile();
-    const controller = new AbortController();
-    const call = rejection(
-      runCommandStage(stage, { pid_file: file, ignore_term: true }, {
-        signal: controller.signal,
-        env: modeEnv('hang'),
-        killGraceMs: 200,
-      }),
-    );
-    const pids = await recordedPids(file);
-    controller.abort();
-    expect((await call).code).toBe('NOE_CANCELLED');
-    expect(isRunning(pids.leader)).toBe(false);
-    await expectGone(pids);
-  });
-
-  it('kills what it left running when it exits, without waiting for it', async ({ expect }) => {
-    const file = pidFile();
-    const output = await runCommandStage(stage, { pid_file: file }, {
-      signal: new AbortController().signal,
-      env: modeEnv('orphan'),
+    it("falls back to the stage's own timeout_ms", async ({ expect }) => {
+      const file = pidFile();
+      const quick: typeof stage = { ...stage, timeoutMs: DEADLINE_MS };
+      const error = await rejection(
+        runCommandStage(
+          quick,
+          { pid_file: file },
+          { signal: new AbortController().signal, env: modeEnv('hang') },
+        ),
+      );
+      expect(error.code).toBe('NOE_TIMEOUT');
+      await expectGone(await recordedPids(file));
     });
-    expect(output).toEqual({ done: true });
-    await expectGone(await recordedPids(file));
-  });
 
-  it('does not wait for a descendant that left its process group and holds stdout', async ({ expect }) => {
-    const file = pidFile();
-    const call = runCommandStage(stage, { pid_file: file }, {
-      signal: new AbortController().signal,
-      env: modeEnv('escape'),
-      killGraceMs: 200,
+    it('is cancelled with NOE_CANCELLED by its signal, and its process group is killed', async ({
+      expect,
+    }) => {
+      const file = pidFile();
+      const controller = new AbortController();
+      const call = rejection(
+        runCommandStage(stage, { pid_file: file }, { signal: controller.signal, env: modeEnv('hang') }),
+      );
+      const pids = await recordedPids(file);
+      expect(isRunning(pids.grandchild)).toBe(true);
+      controller.abort();
+      const error = await call;
+      expect(error.code).toBe('NOE_CANCELLED');
+      expect(isRunning(pids.leader)).toBe(false);
+      await expectGone(pids);
     });
-    try {
-      await expect(call).resolves.toEqual({ done: true });
-    } finally {
-      // Out of the group's reach (a known limit, see process-group.ts): the test cleans up.
-      process.kill((await recordedPids(file)).grandchild, 'SIGKILL');
-    }
-  });
-});
+
+    it('kills a stage that ignores SIGTERM once the grace period is over', async ({ expect }) => {
+      const file = pidFile();
+      const controller = new AbortController();
+      const call = rejection(
+        runCommandStage(
+          stage,
+          { pid_file: file, ignore_term: true },
+          {
+            signal: controller.signal,
+            env: modeEnv('hang'),
+            killGraceMs: 200,
+          },
+        ),
+      );
+      const pids = await recordedPids(file);
+      controller.abort();
+      expect((await call).code).toBe('NOE_CANCELLED');
+      expect(isRunning(pids.leader)).toBe(false);
+      await expectGone(pids);
+    });
+
+    it('kills what it left running when it exits, without waiting for it', async ({ expect }) => {
+      const file = pidFile();
+      const output = await runCommandStage(
+        stage,
+        { pid_file: file },
+        {
+          signal: new AbortController().signal,
+          env: modeEnv('orphan'),
+        },
+      );
+      expect(output).toEqual({ done: true });
+      await expectGone(await recordedPids(file));
+    });
+
+    it('does not wait for a descendant that left its process group and holds stdout', async ({ expect }) => {
+      const file = pidFile();
+      const call = runCommandStage(
+        stage,
+        { pid_file: file },
+        {
+          signal: new AbortController().signal,
+          env: modeEnv('escape'),
+          killGraceMs: 200,
+        },
+      );
+      try {
+        await expect(call).resolves.toEqual({ done: true });
+      } finally {
+        // Out of the group's reach (a known limit, see process-group.ts): the test cleans up.
+        process.kill((await recordedPids(file)).grandchild, 'SIGKILL');
+      }
+    });
+  },
+);
 
 describe.concurrent('command stage cancellation', () => {
   it('does not start when its signal is already aborted', async ({ expect }) => {
@@ -120,7 +147,11 @@ describe.concurrent('command stage cancellation', () => {
     const [, stage] = modeStages;
     const file = pidFile();
     const error = await rejection(
-      runCommandStage(stage!, { pid_file: file }, { signal: AbortSignal.timeout(DEADLINE_MS), env: modeEnv('hang') }),
+      runCommandStage(
+        stage!,
+        { pid_file: file },
+        { signal: AbortSignal.timeout(DEADLINE_MS), env: modeEnv('hang') },
+      ),
     );
     expect(error.code).toBe('NOE_TIMEOUT');
     await expectGone(await recordedPids(file));

@@ -8,7 +8,11 @@ import type { Stage } from '../../engine/stage/types.js';
 import { modeEnv, modeStages } from './command-liveness.js';
 
 function run(stage: Stage, mode: string, input: unknown, options: Partial<CommandCallOptions> = {}) {
-  return runCommandStage(stage, input, { signal: new AbortController().signal, env: modeEnv(mode), ...options });
+  return runCommandStage(stage, input, {
+    signal: new AbortController().signal,
+    env: modeEnv(mode),
+    ...options,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<NoetherError> {
@@ -83,9 +87,14 @@ describe.each(modeStages.map((stage) => [stage.name, stage] as const))('command 
   it('sees the environment it is given and nothing else of the engine', async () => {
     process.env.NOETHER_TEST_LEAK = 'leaked';
     try {
-      const seen = await run(stage, 'env', { names: ['GIVEN', 'NOETHER_TEST_LEAK'] }, {
-        env: modeEnv('env', { GIVEN: 'yes' }),
-      });
+      const seen = await run(
+        stage,
+        'env',
+        { names: ['GIVEN', 'NOETHER_TEST_LEAK'] },
+        {
+          env: modeEnv('env', { GIVEN: 'yes' }),
+        },
+      );
       expect(seen).toEqual({ GIVEN: 'yes', NOETHER_TEST_LEAK: null });
     } finally {
       delete process.env.NOETHER_TEST_LEAK;
