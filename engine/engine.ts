@@ -2,15 +2,19 @@
 // `check` over compositions given as a path or a parsed object. The CLI is a thin shell
 // over exactly this object, so library users get the same answers as `noether-ts`.
 import { lstatSync } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import { dirname, join, resolve } from 'node:path';
-import { isNoetherError, type Diagnostic } from './errors.js';
+import { exitCodeOf, isNoetherError, NoetherError, type Diagnostic } from './errors.js';
 import type { Composition } from './graph/ast.js';
 import { checkComposition, type CheckOptions } from './graph/check.js';
 import { compositionId } from './graph/canonical.js';
 import { parseComposition, parseCompositionValue, type ParsedComposition } from './graph/parse.js';
+import { canonicalJson } from './json/jcs.js';
 import { positionNear } from './json/parse.js';
 import { readJsonText } from './json/text.js';
-import type { JsonSchema } from './schema/index.js';
+import { deepFreeze, firstNonJson } from './json/value.js';
+import { buildPlan, executePlan, StageCache, type CacheLimits, type PlanNode } from './run/index.js';
+import { compileSchema, validateValue, type JsonSchema } from './schema/index.js';
 import {
   loadProjectConfig,
   loadStages,
@@ -27,6 +31,37 @@ export interface LoadEngineOptions {
   stages?: string[];
   /** The working directory (default: the process's). */
   cwd?: string;
+  /** Bounds of the in-memory pure-stage cache shared by this engine's runs. */
+  cache?: CacheLimits;
+}
+
+export interface RunOptions {
+  /** Aborts the run (NOE_CANCELLED). */
+  signal?: AbortSignal;
+  /** Use the pure-stage cache (default true). */
+  cache?: boolean;
+  /** A folder backing the cache across processes. */
+  cacheDir?: string;
+  /** Record stage input and output values in the trace, not only their hashes. */
+  traceValues?: boolean;
+  /** Bounds the whole run (NOE_TIMEOUT). */
+  timeoutMs?: number;
+  /** Validate every stage input and output with ajv (default true). */
+  validate?: boolean;
+  /** Deep-freeze the values passed between stages (default true). */
+  freeze?: boolean;
+  allowEffects?: readonly Effect[];
+  denyEffects?: readonly Effect[];
+  /** Undecided edges are type errors. */
+  strict?: boolean;
+  /** What stages see as the environment (default: the process's). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface RunResult {
+  output: unknown;
+  executionId: string;
+  compositionId: string;
 }
 
 export interface CheckReport {
@@ -47,6 +82,16 @@ export interface Engine {
   readonly root: string | undefined;
   readonly registry: StageRegistry;
   check(graph: string | Composition | Record<string, unknown>, options?: CheckOptions): Promise<CheckReport>;
+  /**
+   * Resolves, checks (once per graph and policy for the life of the engine), validates
+   * `input` against the graph's input schema, then executes. Failures throw a
+   * NoetherError; those of the execution carry `details.execution_id`.
+   */
+  run(
+    graph: string | Composition | Record<string, unknown>,
+    input: unknown,
+    options?: RunOptions,
+  ): Promise<RunResult>;
 }
 
 export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engine> {
@@ -55,7 +100,7 @@ export async function loadEngine(options: LoadEngineOptions = {}): Promise<Engin
   const projectStages = root === undefined ? [] : loadProjectConfig(root).stages;
   const registry = await loadStages(projectStages, root ?? cwd);
   await loadStagesInto(registry, options.stages ?? [], cwd);
-  return new LoadedEngine(root, registry);
+  return new LoadedEngine(root, registry, cwd, new StageCache(options.cache));
 }
 
 /**
@@ -82,11 +127,72 @@ function hasEntry(path: string): boolean {
   }
 }
 
+/** A checked graph, ready to run: what `run` memoises per graph and policy. */
+interface Prepared {
+  compositionId: string;
+  plan: PlanNode;
+  input: JsonSchema;
+}
+
+/** How many checked graphs an engine remembers (a scheduler runs a handful, many times). */
+const PREPARED_GRAPHS = 256;
+
 class LoadedEngine implements Engine {
+  readonly #prepared = new LRUCache<string, Prepared>({ max: PREPARED_GRAPHS });
+
   constructor(
     readonly root: string | undefined,
     readonly registry: StageRegistry,
+    private readonly cwd: string,
+    private readonly cache: StageCache,
   ) {}
+
+  async run(
+    graph: string | Composition | Record<string, unknown>,
+    input: unknown,
+    options: RunOptions = {},
+  ): Promise<RunResult> {
+    const parsed = typeof graph === 'string' ? readCompositionFile(graph) : parseCompositionValue(graph);
+    const prepared = this.prepare(parsed, options);
+    const value = runInput(prepared.input, input, options.freeze ?? true);
+    const { output, executionId } = await executePlan(prepared.plan, value, {
+      compositionId: prepared.compositionId,
+      traceRoot: this.root ?? this.cwd,
+      cache: options.cache === false ? undefined : this.cache,
+      signal: options.signal,
+      cacheDir: options.cacheDir,
+      traceValues: options.traceValues,
+      timeoutMs: options.timeoutMs,
+      validate: options.validate,
+      freeze: options.freeze,
+      env: options.env,
+    });
+    return { output, executionId, compositionId: prepared.compositionId };
+  }
+
+  /** Checks a graph once per graph and policy; a graph that does not check throws its errors. */
+  private prepare(parsed: ParsedComposition, options: RunOptions): Prepared {
+    const { composition } = parsed;
+    const id = compositionId(composition.root);
+    const policy = {
+      strict: options.strict ?? false,
+      ...(options.allowEffects === undefined ? {} : { allowEffects: options.allowEffects }),
+      ...(options.denyEffects === undefined ? {} : { denyEffects: options.denyEffects }),
+    };
+    // The id covers the root only: the declared contract and the policy are part of the key.
+    const key = `${id} ${canonicalJson({ input: composition.input, output: composition.output, policy })}`;
+    const known = this.#prepared.get(key);
+    if (known !== undefined) return known;
+    const report = this.checkParsed(parsed, policy);
+    if (!report.ok) throw checkFailure(report);
+    const prepared = {
+      compositionId: id,
+      plan: buildPlan(composition.root, report.stages),
+      input: report.input!,
+    };
+    this.#prepared.set(key, prepared);
+    return prepared;
+  }
 
   // Async by contract (ENGINE §8), though checking itself is synchronous today: callers
   // await it, so it may read files or load stages asynchronously later without a break.
@@ -102,6 +208,11 @@ class LoadedEngine implements Engine {
     } catch (error) {
       return failed(file, error);
     }
+    return this.checkParsed(parsed, options);
+  }
+
+  private checkParsed(parsed: ParsedComposition, options: CheckOptions): CheckReport {
+    const file = parsed.file;
     const result = checkComposition(parsed.composition, this.registry, options);
     const place = (d: Diagnostic) => locate(d, parsed);
     return {
@@ -117,6 +228,46 @@ class LoadedEngine implements Engine {
       stages: result.stages,
     };
   }
+}
+
+/** The error of a graph that does not check: the most fundamental error's code, every diagnostic. */
+function checkFailure(report: CheckReport): NoetherError {
+  const first = report.errors.reduce((a, b) => (exitCodeOf(b.code) < exitCodeOf(a.code) ? b : a));
+  const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : '';
+  return new NoetherError(first.code, `the graph does not check: ${first.message}${more}`, {
+    place: first,
+    diagnostics: report.errors,
+    details: { compositionId: report.compositionId },
+  });
+}
+
+/** The run input, checked to be JSON and to satisfy the graph's input schema (NOE_INPUT_INVALID). */
+function runInput(schema: JsonSchema, input: unknown, freeze: boolean): unknown {
+  const notJson = firstNonJson(input);
+  if (notJson !== undefined) {
+    const at = notJson.tokens.map((t) => `/${t}`).join('');
+    throw new NoetherError(
+      'NOE_INPUT_INVALID',
+      `the run input is not JSON at "${at}": found ${notJson.found}`,
+      {
+        details: { value_pointer: at },
+      },
+    );
+  }
+  if (!compileSchema(schema)(input)) {
+    const violation = validateValue(schema, input)[0];
+    const at = violation?.valuePointer ?? '';
+    throw new NoetherError(
+      'NOE_INPUT_INVALID',
+      `the run input breaks the graph's input schema at value pointer "${at}": ${violation?.message ?? 'invalid'} (rule "${violation?.keyword}" at #${violation?.schemaPointer})`,
+      {
+        details: { value_pointer: at, keyword: violation?.keyword, schema_pointer: violation?.schemaPointer },
+      },
+    );
+  }
+  // A frozen copy: the caller's value stays theirs to change, the stages' is immutable.
+  // Always a copy, even of a frozen value: its root may be frozen and its members not.
+  return freeze ? deepFreeze(structuredClone(input)) : input;
 }
 
 /** Reads and parses a composition file (NOE_FILE_READ, NOE_JSON_SYNTAX or the structural errors). */

@@ -5,7 +5,17 @@ export {
   type Engine,
   type CheckReport,
   type LoadEngineOptions,
+  type RunOptions,
+  type RunResult,
 } from './engine.js';
+export {
+  StageCache,
+  type CacheLimits,
+  type Trace,
+  type TraceCall,
+  type TraceError,
+  type TraceLog,
+} from './run/index.js';
 export { defineStage, isStage, StageRegistry } from './stage/index.js';
 export type { Effect, Stage, StageContext, StageExample } from './stage/types.js';
 export { isSubschema, type SubschemaResult, type JsonSchema } from './schema/index.js';

@@ -63,7 +63,7 @@ export function graphId(files: string[], json: boolean, io: CliIO): number {
   return 0;
 }
 
-function effectFlag<K extends 'allowEffects' | 'denyEffects'>(
+export function effectFlag<K extends 'allowEffects' | 'denyEffects'>(
   flag: string,
   value: string | undefined,
   key: K,

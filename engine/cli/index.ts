@@ -9,8 +9,10 @@ import { catalogue, isNoetherError, NoetherError } from '../errors.js';
 import { loadEngine, type Engine } from '../engine.js';
 import { graphCheck, graphId } from './graph.js';
 import { envelopeError, type CliIO } from './output.js';
+import { runGraph } from './run.js';
 import { schemaSub } from './schema.js';
 import { stageList, stageShow } from './stage.js';
+import { showTrace } from './trace.js';
 
 export type { CliIO } from './output.js';
 
@@ -23,6 +25,17 @@ commands:
       --allow-effects LIST  only these effects may appear (comma-separated)
       --deny-effects LIST   these effects may not appear
   graph id FILE       print the composition id
+  run FILE            run a composition; its output JSON on stdout
+      --input JSON          the input (else --input-file F, else stdin)
+      --input-file F        read the input from a file
+      --timeout MS          bound the whole run
+      --no-validate         skip validating stage inputs and outputs
+      --no-cache            do not use the pure-stage cache
+      --cache-dir D         keep cached outputs in folder D as well
+      --trace-values        record stage inputs and outputs in the trace
+      --strict, --allow-effects LIST, --deny-effects LIST   as for graph check
+  trace [ID]          show the trace of a run (default: the latest)
+      --last                the latest run
   stage list          list the loaded stages
   stage show REF      show one stage (name, name@hex, id or id prefix)
   schema sub SUB SUP  is every value of SUB valid against SUP? (files or inline JSON)
@@ -63,6 +76,38 @@ const COMMANDS: Record<string, Handler> = {
     const { values, positionals } = parse('graph id', args, {});
     return graphId(positionals, values.json, io);
   },
+  run: async (args, io) => {
+    const { values, positionals } = parse('run', args, {
+      input: { type: 'string' },
+      'input-file': { type: 'string' },
+      timeout: { type: 'string' },
+      'no-validate': { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
+      'cache-dir': { type: 'string' },
+      'trace-values': { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
+      'allow-effects': { type: 'string' },
+      'deny-effects': { type: 'string' },
+    });
+    const flags = {
+      json: values.json,
+      validate: !values['no-validate'],
+      cache: !values['no-cache'],
+      traceValues: values['trace-values'],
+      strict: values.strict,
+      input: values.input,
+      inputFile: values['input-file'],
+      timeout: values.timeout,
+      cacheDir: values['cache-dir'],
+      allowEffects: values['allow-effects'],
+      denyEffects: values['deny-effects'],
+    };
+    return runGraph(await engineFor(values.stages, io), positionals, flags, io);
+  },
+  trace: (args, io) => {
+    const { values, positionals } = parse('trace', args, { last: { type: 'boolean', default: false } });
+    return showTrace(positionals, { json: values.json, last: values.last }, io);
+  },
   'stage list': async (args, io) => {
     const { values } = parse('stage list', args, {});
     return stageList(await engineFor(values.stages, io), values.json, io);
@@ -97,11 +142,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  const command = [group, action].filter((w) => w !== undefined).join(' ');
+  // `run` and `trace` are one-word commands: their first argument is not an action.
+  const single = Object.hasOwn(COMMANDS, group) && !group.includes(' ');
+  const command = single ? group : [group, action].filter((w) => w !== undefined).join(' ');
+  const args = single ? argv.slice(1) : rest;
   try {
     const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (handler === undefined) throw new NoetherError('NOE_USAGE', `unknown command "${command}"`);
-    return await handler(rest, io);
+    return await handler(args, io);
   } catch (error) {
     if (!isNoetherError(error)) throw error;
     if (argv.includes('--json')) {

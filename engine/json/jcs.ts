@@ -3,22 +3,36 @@
 // whitespace, numbers in ECMAScript form (which is exactly what JSON.stringify prints).
 import { createHash } from 'node:crypto';
 
-export function canonicalJson(value: unknown): string {
+/**
+ * The JCS text of a value. With `memo`, the text of every frozen object or array is kept
+ * there by identity and reused: a frozen value cannot change, and the executor passes
+ * the same deep-frozen subtrees through many stages.
+ */
+export function canonicalJson(value: unknown, memo?: WeakMap<object, string>): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TypeError(`JCS cannot encode the number ${value}`);
     return JSON.stringify(value);
   }
-  if (Array.isArray(value))
-    return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
+  if (typeof value !== 'object') throw new TypeError(`JCS cannot encode a value of type ${typeof value}`);
+  if (memo === undefined || !Object.isFrozen(value)) return composite(value, memo);
+  let text = memo.get(value);
+  if (text === undefined) {
+    text = composite(value, memo);
+    memo.set(value, text);
   }
-  throw new TypeError(`JCS cannot encode a value of type ${typeof value}`);
+  return text;
+}
+
+function composite(value: object, memo: WeakMap<object, string> | undefined): string {
+  if (Array.isArray(value))
+    return `[${value.map((v: unknown) => canonicalJson(v === undefined ? null : v, memo)).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const entries = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k], memo)}`);
+  return `{${entries.join(',')}}`;
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

@@ -1,14 +1,15 @@
 // The checker's promise, tested by property: a composition it accepts never breaks a
-// stage's input contract at run time, and its output always fits the output schema the
-// checker computed. Graphs are generated at random over a small library of pure stages;
-// accepted ones are run on every sampled instance of their declared input by `run`
-// below, which is the runtime column of ENGINE §2 written out directly (the executor of
-// issue [2/6] must agree with it, and its own property test will replace this one).
+// stage's contract at run time, and its output always fits the output schema the checker
+// computed. Graphs are generated at random over a small library of pure stages; accepted
+// ones are run by the real executor (ENGINE §2 runtime column, boundary validation on)
+// on every sampled instance of their declared input.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../engine/graph/ast.js';
 import { checkComposition } from '../../engine/graph/check.js';
 import { parseCompositionValue } from '../../engine/graph/parse.js';
+import { isNoetherError } from '../../engine/errors.js';
+import { buildPlan, executePlan } from '../../engine/run/index.js';
 import { isValid, type JsonSchema } from '../../engine/schema/index.js';
 import { defineStage, StageRegistry } from '../../engine/stage/index.js';
 import type { Stage } from '../../engine/stage/types.js';
@@ -97,7 +98,6 @@ const library: Stage[] = [
 ];
 const registry = new StageRegistry();
 for (const s of library) registry.add(s);
-const byName = new Map(library.map((s) => [s.name, s]));
 
 const NAMES = ['n', 'text', 'value'];
 const VALUES: unknown[] = [
@@ -185,64 +185,6 @@ const node: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => {
   };
 }).node;
 
-class ContractBroken extends Error {}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const pick = (input: unknown, key: string) =>
-  isObject(input) && Object.hasOwn(input, key) ? input[key] : input;
-
-/** ENGINE §2, runtime column. */
-function run(n: Node, input: unknown): unknown {
-  switch (n.op) {
-    case 'Stage': {
-      const stage = byName.get(n.id)!;
-      let value = input;
-      if (n.config !== undefined) {
-        if (!isObject(input)) throw new ContractBroken(`config on a non-object input at ${n.id}`);
-        value = { ...input, ...n.config };
-      }
-      if (!isValid(stage.input, value))
-        throw new ContractBroken(`input of ${n.id}: ${JSON.stringify(value)}`);
-      const impl = stage.implementation;
-      if (impl.kind !== 'builtin') throw new Error('only built-ins here');
-      return impl.run(value, undefined as never);
-    }
-    case 'Const':
-      return n.value;
-    case 'Sequential':
-      return n.stages.reduce((v, s) => run(s, v), input);
-    case 'Parallel':
-      return Object.fromEntries(Object.entries(n.branches).map(([k, b]) => [k, run(b, pick(input, k))]));
-    case 'Branch': {
-      const p = run(n.predicate, input);
-      if (typeof p !== 'boolean') throw new ContractBroken(`predicate gave ${JSON.stringify(p)}`);
-      return run(p ? n.if_true : n.if_false, input);
-    }
-    case 'Fanout': {
-      const source = run(n.source, input);
-      return n.targets.map((t) => run(t, source));
-    }
-    case 'Merge':
-      return run(
-        n.target,
-        Object.fromEntries(n.sources.map((s, i) => [`source_${i}`, run(s, pick(input, `source_${i}`))])),
-      );
-    case 'Retry':
-      return run(n.stage, input);
-    case 'Let': {
-      if (!isObject(input)) throw new ContractBroken('Let on a non-object input');
-      const outputs = Object.fromEntries(Object.entries(n.bindings).map(([k, b]) => [k, run(b, input)]));
-      return run(n.body, { ...input, ...outputs });
-    }
-    case 'Map':
-      if (!Array.isArray(input)) throw new ContractBroken('Map on a non-array input');
-      return input.map((e: unknown) => run(n.stage, e));
-    case 'RemoteStage':
-      throw new Error('not generated');
-  }
-}
-
 const INSTANCES: unknown[] = [
   ...VALUES,
   { n: 3 },
@@ -257,10 +199,10 @@ const INSTANCES: unknown[] = [
 ];
 
 describe('checker soundness', () => {
-  it('a graph it accepts never breaks a contract at run time, and its output fits the computed schema', () => {
+  it('a graph it accepts never breaks a contract at run time, and its output fits the computed schema', async () => {
     const tally = { accepted: 0, rejected: 0, runs: 0 };
-    fc.assert(
-      fc.property(node, fc.constantFrom(...INPUTS), (root, input) => {
+    await fc.assert(
+      fc.asyncProperty(node, fc.constantFrom(...INPUTS), async (root, input) => {
         const composition = parseCompositionValue({
           description: 'p',
           version: '1',
@@ -273,8 +215,18 @@ describe('checker soundness', () => {
           return;
         }
         tally.accepted++;
+        const plan = buildPlan(composition.root, result.stages);
         for (const value of INSTANCES.filter((v) => isValid(input, v))) {
-          const output = run(composition.root, value);
+          let output: unknown;
+          try {
+            ({ output } = await executePlan(plan, value, { compositionId: 'soundness' }));
+          } catch (error) {
+            // Every stage here is total: any failure is a broken contract (or a runtime type error).
+            const code = isNoetherError(error) ? error.code : 'not a NoetherError';
+            throw new Error(`${code} running ${JSON.stringify(root)} on ${JSON.stringify(value)}`, {
+              cause: error,
+            });
+          }
           tally.runs++;
           expect(isValid(result.output!, output)).toBe(true);
         }

@@ -1,0 +1,94 @@
+// The pure-stage cache (ENGINE §5): a stage whose effects are exactly Pure (or Pure +
+// Fallible) gives the same output for the same input, so its successes are kept under
+// key = SHA-256(stage id + JCS(input)). In memory it is an LRU bounded by entries and by
+// bytes (of the output's JCS text), owned by the Engine so that the runs of a long-lived
+// process (the scheduler) share it; optionally backed by a folder of `<key>.json` files
+// written atomically. Values are deep-frozen before they are kept: every consumer of a
+// cached value shares one object, so none may change it.
+import { readFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LRUCache } from 'lru-cache';
+import { sha256Hex } from '../json/jcs.js';
+import { deepFreeze } from '../json/value.js';
+import { atomicWrite } from './trace.js';
+
+export interface CacheLimits {
+  /** Most entries kept in memory (default 10,000). */
+  maxEntries?: number;
+  /** Most bytes of output text kept in memory (default 64 MiB). */
+  maxBytes?: number;
+}
+
+export interface CachedOutput {
+  /** Deep-frozen. */
+  value: unknown;
+  /** SHA-256 of the value's JCS text (the trace's output hash). */
+  hash: string;
+}
+
+interface Entry extends CachedOutput {
+  size: number;
+}
+
+export const DEFAULT_CACHE_LIMITS = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 } as const;
+
+export function cacheKey(stageId: string, inputJcs: string): string {
+  return sha256Hex(stageId + inputJcs);
+}
+
+export class StageCache {
+  readonly #memory: LRUCache<string, Entry>;
+  /** Folders already made, so a write does not ask the file system again. */
+  readonly #folders = new Set<string>();
+
+  constructor(limits: CacheLimits = {}) {
+    this.#memory = new LRUCache<string, Entry>({
+      max: limits.maxEntries ?? DEFAULT_CACHE_LIMITS.maxEntries,
+      maxSize: limits.maxBytes ?? DEFAULT_CACHE_LIMITS.maxBytes,
+      sizeCalculation: (entry) => Math.max(1, entry.size),
+    });
+  }
+
+  get size(): number {
+    return this.#memory.size;
+  }
+
+  get bytes(): number {
+    return this.#memory.calculatedSize;
+  }
+
+  /** The cached output of `key`: from memory, else from `dir` when one is given. */
+  async get(key: string, dir: string | undefined): Promise<CachedOutput | undefined> {
+    const hit = this.#memory.get(key);
+    if (hit !== undefined || dir === undefined) return hit;
+    let text: string;
+    try {
+      text = await readFile(join(dir, `${key}.json`), 'utf8');
+    } catch {
+      return undefined; // absent (or unreadable): a miss, the stage runs
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return undefined; // a damaged entry is a miss; the next success overwrites it
+    }
+    const entry: Entry = { value: deepFreeze(value), hash: sha256Hex(text), size: text.length };
+    this.#memory.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * Keeps a success. `jcs` is the value's JCS text, already computed for the trace hash;
+   * it is also what the folder stores, so a value read back hashes the same.
+   */
+  async set(key: string, value: unknown, jcs: string, hash: string, dir: string | undefined): Promise<void> {
+    this.#memory.set(key, { value: deepFreeze(value), hash, size: jcs.length });
+    if (dir === undefined) return;
+    if (!this.#folders.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.#folders.add(dir);
+    }
+    await atomicWrite(join(dir, `${key}.json`), jcs);
+  }
+}
