@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readCommandStageSpec } from '../../engine/stage/command-spec.js';
 import type { Stage } from '../../engine/stage/types.js';
 
-const fixtures = join(import.meta.dirname, '..', 'fixtures', 'command-stages');
+export const fixtures = join(import.meta.dirname, '..', 'fixtures', 'command-stages');
 
 /** The two fixture stages (Python and Node twins) that behave as NOETHER_TEST_MODE says. */
 export const modeStages: readonly Stage[] = [
