@@ -1,10 +1,13 @@
 // The command-stage protocol (ENGINE §1), run for real on a Python and a Node fixture
 // stage: JSON on stdin, the output or an envelope on stdout, failures with their codes.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NoetherError } from '../../engine/errors.js';
 import { runCommandStage, type CommandCallOptions } from '../../engine/run/command.js';
 import { STDERR_TAIL_BYTES, STDERR_TAIL_LINES } from '../../engine/run/command-process.js';
+import { readCommandStageSpec } from '../../engine/stage/command-spec.js';
 import type { Stage } from '../../engine/stage/types.js';
+import { tempProject } from '../temp-project.js';
 import { modeEnv, modeStages } from './command-liveness.js';
 
 function run(stage: Stage, mode: string, input: unknown, options: Partial<CommandCallOptions> = {}) {
@@ -67,6 +70,13 @@ describe.each(modeStages.map((stage) => [stage.name, stage] as const))('command 
     expect(tail.endsWith('line 19999')).toBe(true);
   });
 
+  it('fails when a signal ends it, naming the signal', async () => {
+    const error = await failure(run(stage, 'suicide', {}));
+    expect(error.code).toBe('NOE_COMMAND_FAILED');
+    expect(error.message).toContain('was killed by SIGKILL');
+    expect(error.details).toMatchObject({ signal: 'SIGKILL' });
+  });
+
   it('fails with a snippet when stdout is not JSON', async () => {
     const error = await failure(run(stage, 'invalid', {}));
     expect(error.code).toBe('NOE_COMMAND_OUTPUT');
@@ -99,6 +109,72 @@ describe.each(modeStages.map((stage) => [stage.name, stage] as const))('command 
     } finally {
       delete process.env.NOETHER_TEST_LEAK;
     }
+  });
+});
+
+describe('what a command stage stdout means', () => {
+  const [python] = modeStages;
+  const printing = (stdout: string | Buffer) =>
+    run(python!, 'print', { hex: Buffer.from(stdout).toString('hex') });
+
+  it.each([
+    ['an object with "ok" alone', '{"ok":true}', { ok: true }],
+    [
+      'an object with a member besides ok and output',
+      '{"ok":true,"output":1,"extra":2}',
+      { ok: true, output: 1, extra: 2 },
+    ],
+    ['an object whose "ok" is not a boolean', '{"ok":"yes","output":1}', { ok: 'yes', output: 1 }],
+    ['a value surrounded by whitespace', '  \n 7 \n', 7],
+    ['an envelope of null', '{"ok":true,"output":null}', null],
+  ])('takes %s as the output value', async (_, stdout, output) => {
+    await expect(printing(stdout)).resolves.toEqual(output);
+  });
+
+  it.each([['{"ok":true,"error":{"code":"E","message":"m"}}'], ['{"ok":false,"output":1}']])(
+    'refuses the contradictory envelope %s',
+    async (stdout) => {
+      const error = await failure(printing(stdout));
+      expect(error.code).toBe('NOE_COMMAND_OUTPUT');
+      expect(error.message).toContain('contradictory envelope');
+    },
+  );
+
+  it('takes a bare string error as the message of an ok:false envelope', async () => {
+    const error = await failure(printing('{"ok":false,"error":"plain words"}'));
+    expect(error.code).toBe('NOE_COMMAND_FAILED');
+    expect(error.details).toMatchObject({ code: undefined, message: 'plain words' });
+  });
+
+  it.each([
+    ['nothing', '', 'printed nothing'],
+    ['two values', '1 2', 'invalid JSON'],
+    ['a duplicate key', '{"a":1,"a":2}', 'duplicate'],
+    ['bytes that are not UTF-8', Buffer.from([0x22, 0xff, 0x22]), 'UTF-8'],
+  ])('fails with NOE_COMMAND_OUTPUT on %s', async (_, stdout, words) => {
+    const error = await failure(printing(stdout));
+    expect(error.code).toBe('NOE_COMMAND_OUTPUT');
+    expect(error.message).toContain(words);
+  });
+});
+
+describe('a command stage that cannot start', () => {
+  it('fails with NOE_COMMAND_FAILED naming the program', async () => {
+    const folder = tempProject({
+      'ghost.stage.json': JSON.stringify({
+        name: 'ghost',
+        description: 'Names a program that does not exist.',
+        input: true,
+        output: true,
+        effects: ['Process'],
+        implementation: { command: ['no-such-program-for-noether'] },
+      }),
+    });
+    const ghost = readCommandStageSpec(join(folder, 'ghost.stage.json'));
+    const error = await failure(run(ghost, 'plain', {}));
+    expect(error.code).toBe('NOE_COMMAND_FAILED');
+    expect(error.message).toContain('could not start "no-such-program-for-noether"');
+    expect(error.details).toMatchObject({ errno: 'ENOENT' });
   });
 });
 
