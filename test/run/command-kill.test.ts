@@ -3,11 +3,12 @@
 // after a timeout, an abort or a normal exit neither is running. The tests mostly wait,
 // so they run concurrently; the deadlines leave a loaded machine time to start Python.
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, it } from 'vitest';
 import { NoetherError } from '../../engine/errors.js';
 import { runCommandStage } from '../../engine/run/command.js';
 import { tempProject } from '../temp-project.js';
-import { expectGone, isRunning, modeEnv, modeStages, recordedPids } from './command-liveness.js';
+import { expectGone, fixtures, isRunning, modeEnv, modeStages, recordedPids } from './command-liveness.js';
 
 const DEADLINE_MS = 3000;
 
@@ -132,6 +133,17 @@ describe.concurrent.each(modeStages.map((stage) => [stage.name, stage] as const)
     });
   },
 );
+
+describe.concurrent('the host process exiting', () => {
+  it('takes the process groups of running command stages with it', async ({ expect }) => {
+    const file = pidFile();
+    const host = join(fixtures, 'host-exits.ts');
+    await execa(process.execPath, ['--import', 'tsx', host, file], { cwd: process.cwd() });
+    const pids = await recordedPids(file);
+    expect(pids.leader).toBeGreaterThan(0);
+    await expectGone(pids);
+  });
+});
 
 describe.concurrent('command stage cancellation', () => {
   it('does not start when its signal is already aborted', async ({ expect }) => {
