@@ -155,6 +155,15 @@ describe('RemoteStage', () => {
     expect((await pending).code).toBe('NOE_CANCELLED');
   });
 
+  it("reports the caller's deadline (a NOE_TIMEOUT abort reason) as NOE_TIMEOUT", async () => {
+    const controller = new AbortController();
+    received.delete('/slow');
+    const pending = failure(call(node('/slow'), 1, { signal: controller.signal }));
+    await expect.poll(() => received.has('/slow')).toBe(true);
+    controller.abort(new NoetherError('NOE_TIMEOUT', 'the run did not finish within its timeout'));
+    expect((await pending).code).toBe('NOE_TIMEOUT');
+  });
+
   it('reports a refused connection as NOE_REMOTE_FAILED naming the system error', async () => {
     const error = await failure(call({ ...node(''), url: `http://127.0.0.1:${await closedPort()}/x` }, 1));
     expect(error.code).toBe('NOE_REMOTE_FAILED');
