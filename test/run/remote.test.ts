@@ -149,6 +149,7 @@ describe('RemoteStage', () => {
 
   it('is cancelled with NOE_CANCELLED by its signal', async () => {
     const controller = new AbortController();
+    received.delete('/slow');
     const pending = failure(call(node('/slow', { timeout_ms: 60_000 }), 1, { signal: controller.signal }));
     await expect.poll(() => received.has('/slow')).toBe(true);
     controller.abort();
