@@ -99,6 +99,20 @@ describe.concurrent.each(modeStages.map((stage) => [stage.name, stage] as const)
       await expectGone(pids);
     });
 
+    it('kills a program that never stops printing once it passes the output cap', async ({ expect }) => {
+      const call = runCommandStage(
+        stage,
+        {},
+        {
+          signal: new AbortController().signal,
+          env: modeEnv('flood'),
+          maxOutputBytes: 1 << 20,
+        },
+      );
+      const error = await rejection(call);
+      expect(error.code).toBe('NOE_COMMAND_OUTPUT');
+    });
+
     it('kills what it left running when it exits, without waiting for it', async ({ expect }) => {
       const file = pidFile();
       const output = await runCommandStage(
