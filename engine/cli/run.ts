@@ -38,7 +38,9 @@ export async function runGraph(engine: Engine, files: string[], flags: RunFlags,
     ...effectFlag('--deny-effects', flags.denyEffects, 'denyEffects'),
   };
   const input = await readInput(flags, io);
-  const result = await engine.run(resolve(io.cwd, files[0]!), input, options);
+  const result = await untilInterrupted((signal) =>
+    engine.run(resolve(io.cwd, files[0]!), input, { ...options, signal }),
+  );
   if (flags.json) {
     envelopeOk(io, 'run', {
       output: result.output,
@@ -50,6 +52,25 @@ export async function runGraph(engine: Engine, files: string[], flags: RunFlags,
     io.stderr(`execution ${result.executionId} (noether-ts trace ${result.executionId})\n`);
   }
   return 0;
+}
+
+/**
+ * Runs `work` with a signal that SIGINT or SIGTERM aborts, so that an interrupted run
+ * still cancels its stages (command stages' process groups included), runs its run-end
+ * hooks and writes its trace, then fails with NOE_CANCELLED (exit 3).
+ */
+async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const interrupt = (name: NodeJS.Signals) =>
+    controller.abort(new NoetherError('NOE_CANCELLED', `the run was interrupted by ${name}`));
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
 }
 
 function milliseconds(text: string): number {

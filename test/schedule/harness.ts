@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll } from 'vitest';
 import type { ScheduleEvent } from '../../engine/schedule/index.js';
+import { noetherArgv } from '../cli/cli-process.js';
 import { repo } from '../cli/in-process.js';
 import { tempProject } from '../temp-project.js';
 
@@ -113,12 +113,13 @@ export class SchedulerProcess {
   private readonly waiters: Array<() => void> = [];
 
   constructor(config: string, cwd: string, args: string[] = []) {
-    const tsx = pathToFileURL(join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
-    const main = join(repo, 'engine/cli/main.ts');
     this.child = spawn(
       process.execPath,
-      ['--import', tsx, main, 'schedule', config, '--json', '--stages', STAGES, ...args],
-      { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+      noetherArgv('schedule', config, '--json', '--stages', STAGES, ...args),
+      {
+        cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     running.add(this.child);
     let pending = '';
