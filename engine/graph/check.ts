@@ -193,12 +193,12 @@ class Checker {
           input,
         );
       case 'Parallel': {
-        const outputs: Record<string, JsonSchema | undefined> = {};
-        for (const [name, branch] of Object.entries(node.branches)) {
-          outputs[name] = this.receive(input, name, (received, note) =>
+        const outputs = keyedBy(Object.entries(node.branches), ([name, branch]) => [
+          name,
+          this.receive(input, name, (received, note) =>
             this.withCase(note, () => this.forward(branch, received, pointerJoin(ptr, 'branches', name))),
-          );
-        }
+          ),
+        ]);
         return allKnown(outputs) ? objectOf(outputs) : undefined;
       }
       case 'Branch': {
@@ -215,12 +215,12 @@ class Checker {
         return outputs.every((o): o is JsonSchema => o !== undefined) ? tupleOf(outputs) : undefined;
       }
       case 'Merge': {
-        const merged: Record<string, JsonSchema | undefined> = {};
-        node.sources.forEach((source, i) => {
-          merged[`source_${i}`] = this.receive(input, `source_${i}`, (received, note) =>
+        const merged = keyedBy(node.sources, (source, i) => [
+          `source_${i}`,
+          this.receive(input, `source_${i}`, (received, note) =>
             this.withCase(note, () => this.forward(source, received, pointerJoin(ptr, 'sources', i))),
-          );
-        });
+          ),
+        ]);
         const targetInput = allKnown(merged) ? objectOf(merged) : undefined;
         return this.forward(node.target, targetInput, pointerJoin(ptr, 'target'));
       }
@@ -228,10 +228,10 @@ class Checker {
         return this.forward(node.stage, input, pointerJoin(ptr, 'stage'));
       case 'Let': {
         const ok = this.edge(input, OBJECT, ptr, 'the input of Let', 'an object (Let needs an object input)');
-        const outputs: Record<string, JsonSchema | undefined> = {};
-        for (const [name, binding] of Object.entries(node.bindings)) {
-          outputs[name] = this.forward(binding, input, pointerJoin(ptr, 'bindings', name));
-        }
+        const outputs = keyedBy(Object.entries(node.bindings), ([name, binding]) => [
+          name,
+          this.forward(binding, input, pointerJoin(ptr, 'bindings', name)),
+        ]);
         const scope =
           ok && input !== undefined && allKnown(outputs) ? replaceProperties(input, outputs) : undefined;
         return this.forward(node.body, scope, pointerJoin(ptr, 'body'));
@@ -391,6 +391,14 @@ class Checker {
   private error(code: ErrorCode, pointer: string, message: string, details?: Record<string, unknown>): void {
     this.add(diagnostic(code, message, { pointer }, details === undefined ? {} : { details }));
   }
+}
+
+/** The schemas of named children, in order; a name such as "__proto__" stays an own key (as in JSON). */
+function keyedBy<T>(
+  items: readonly T[],
+  entry: (item: T, index: number) => [string, JsonSchema | undefined],
+): Record<string, JsonSchema | undefined> {
+  return Object.fromEntries(items.map(entry));
 }
 
 function allKnown(schemas: Record<string, JsonSchema | undefined>): schemas is Record<string, JsonSchema> {

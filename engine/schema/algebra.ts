@@ -313,15 +313,17 @@ function mergeObjects(schema: JsonSchema): JsonSchema {
       isSchemaObject(c) && c.type === 'object' && Object.keys(c).every((k) => PLAIN_OBJECT_KEYWORDS.has(k)),
   );
   if (!plain) return schema;
-  const properties: Record<string, JsonSchema> = {};
+  // A Map, not an object: property names such as "toString" or "__proto__" are data here.
+  const properties = new Map<string, JsonSchema>();
   const required = new Set<string>();
   for (const c of conjuncts as JsonSchemaObject[]) {
     for (const [k, v] of Object.entries((c.properties ?? {}) as Record<string, JsonSchema>)) {
-      properties[k] = k in properties ? allOfBodies([properties[k]!, v]) : v;
+      const earlier = properties.get(k);
+      properties.set(k, earlier === undefined ? v : allOfBodies([earlier, v]));
     }
     for (const k of (c.required ?? []) as string[]) required.add(k);
   }
-  return { type: 'object', properties, required: [...required] };
+  return { type: 'object', properties: Object.fromEntries(properties), required: [...required] };
 }
 
 function anyOfBodies(bodies: readonly JsonSchema[]): JsonSchema {
