@@ -38,7 +38,7 @@ export const dagEvaluate = defineStage<DagEvaluateInput, DagEvaluateOutput>({
   description:
     'Applies forge events and supervisor escalations to a sprint DAG and returns the new state and the actions to perform.',
   ...stageSchemas('dag_evaluate'),
-  effects: ['Pure'],
+  effects: ['Pure', 'Fallible'],
   run: evaluateDag,
   examples: [
     {

@@ -153,7 +153,7 @@ export const planToDag = defineStage<PlanToDagInput, PlanToDagOutput>({
   description:
     "Turns a plan's tasks into the sprint's initial DagState: every task Pending, every field initialised, agents derived where the plan names none.",
   ...stageSchemas('plan_to_dag'),
-  effects: ['Pure'],
+  effects: ['Pure', 'Fallible'],
   run: initialDag,
   examples: [
     {

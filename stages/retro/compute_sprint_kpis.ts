@@ -104,7 +104,7 @@ export const computeSprintKpis = defineStage<ComputeSprintKpisInput, ComputeSpri
   description:
     "Computes a sprint's KPIs (counts by outcome, completion rate, review cycles, interventions, duration, velocity) from its final state.",
   ...stageSchemas('compute_sprint_kpis'),
-  effects: ['Pure'],
+  effects: ['Pure', 'Fallible'],
   run: computeKpis,
   examples: [
     {

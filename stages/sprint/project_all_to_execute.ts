@@ -34,7 +34,7 @@ export const projectAllToExecute = defineStage<ProjectAllToExecuteInput, Project
   description:
     "Gathers the tick's DAG and supervisor actions, with the forge and shell, into execute_actions' input.",
   ...stageSchemas('project_all_to_execute'),
-  effects: ['Pure'],
+  effects: ['Pure', 'Fallible'],
   run: (input) => ({
     sprint_id: input.sprint_id,
     repo: input.repo,

@@ -141,7 +141,7 @@ export const checkAgentHealth = defineStage<CheckAgentHealthInput, CheckAgentHea
   description:
     'Judges the agent of every active task healthy, stalled, missing or exited from its heartbeats.',
   ...stageSchemas('check_agent_health'),
-  effects: ['Pure'],
+  effects: ['Pure', 'Fallible'],
   run,
   examples: [
     {

@@ -170,7 +170,7 @@ export const decideIntervention = defineStage<DecideInterventionInput, DecideInt
   description:
     'Moves each unhealthy task one step up its probe, restart, escalate ladder, and resets it on recovery.',
   ...stageSchemas('decide_intervention'),
-  effects: ['Pure'],
+  effects: ['Pure', 'Fallible'],
   run,
   examples: [
     {
