@@ -41,6 +41,22 @@ describe('pull requests', () => {
     expect(field<Array<{ field: string }>>(pr, 'errors')[0]?.field).toBe('head');
   });
 
+  it('refuses a PR whose head brings no commits over the base with 422', async () => {
+    const { call, remote } = await withRepo();
+    await pushBranch(remote, 'a', { 'a.txt': 'a\n' });
+    await call('POST', '/repos/caloron/demo/pulls', { title: 'a', head: 'a', base: 'main' });
+    await call('PUT', '/repos/caloron/demo/pulls/1/merge');
+    const again = await call('POST', '/repos/caloron/demo/pulls', {
+      title: 'again',
+      head: 'a',
+      base: 'main',
+    });
+    expect(again.status).toBe(422);
+    expect(field<Array<{ message: string }>>(again, 'errors')[0]?.message).toBe(
+      'No commits between main and a',
+    );
+  });
+
   it('refuses a second open PR for the same head and base with 422', async () => {
     const { call, remote } = await withRepo();
     await pushBranch(remote, 'b', { 'b.txt': 'B\n' });
