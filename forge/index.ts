@@ -17,10 +17,12 @@ export interface LocalForgeOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
-  /** When set, every request needs `Authorization: token <token>` (or `Bearer`). */
+  /** When set (or `users` is), every request needs `Authorization: token <token>` (or `Bearer`). */
   token?: string;
-  /** The login that owns /user/repos and authors every write. Default `caloron`. */
+  /** The default user: `token`'s owner, and the actor of requests without a token. Default `caloron`. */
   login?: string;
+  /** More users, token → login: a request with that token acts as that user (author, reviewer, actor). */
+  users?: Record<string, string>;
   faults?: FaultRule[];
   /** The clock for timestamps; tests inject one to make `since` deterministic. */
   clock?: () => Date;
@@ -49,7 +51,11 @@ export async function startLocalForge(options: LocalForgeOptions): Promise<Local
     gitPath: (repo: RepoRecord) => repoPath(repo.owner, repo.name),
     userId: (login: string) => createHash('sha256').update(login).digest().readUInt32BE(0),
   };
-  const app = buildApp({ store, site, login: options.login ?? 'caloron' }, faults, options.token);
+  const app = buildApp({ store, site }, faults, {
+    login: options.login ?? 'caloron',
+    ...(options.token === undefined ? {} : { token: options.token }),
+    ...(options.users === undefined ? {} : { users: options.users }),
+  });
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   site.api = address.replace('://localhost', '://127.0.0.1');
   return {

@@ -2,7 +2,7 @@
 // "Problems parsing JSON", token auth with GitHub's 401 bodies, GitHub-shaped errors)
 // around the route modules, plus the fault injector and its admin routes.
 import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { FaultInjector } from './faults.js';
 import { ForgeHttpError } from './http.js';
 import type { RouteContext } from './routes/context.js';
@@ -12,11 +12,22 @@ import { repoRoutes } from './routes/repos.js';
 
 export const ADMIN_PREFIX = '/_forge/';
 
+/** Who may call: the forge's own token (acting as `login`) and per-user tokens. */
+export interface ForgeAuth {
+  login: string;
+  token?: string;
+  /** token → login: each token acts as its user, as GitHub tokens do. */
+  users?: Record<string, string>;
+}
+
 export function buildApp(
-  context: RouteContext,
+  context: Omit<RouteContext, 'loginOf'>,
   faults: FaultInjector,
-  token: string | undefined,
+  auth: ForgeAuth,
 ): FastifyInstance {
+  const logins = new WeakMap<FastifyRequest, string>();
+  const routes: RouteContext = { ...context, loginOf: (request) => logins.get(request) ?? auth.login };
+  const required = auth.token !== undefined || Object.keys(auth.users ?? {}).length > 0;
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024, forceCloseConnections: true });
 
   app.removeContentTypeParser('application/json');
@@ -53,7 +64,9 @@ export function buildApp(
         }
       }
     }
-    if (token !== undefined && !authorized(request.headers.authorization, token)) {
+    const login = loginOfHeader(request.headers.authorization, auth);
+    if (login !== undefined) logins.set(request, login);
+    else if (required) {
       const message =
         request.headers.authorization === undefined ? 'Requires authentication' : 'Bad credentials';
       return reply.code(401).send(new ForgeHttpError(401, message).body());
@@ -76,9 +89,9 @@ export function buildApp(
     reply.code(404).send(new ForgeHttpError(404, 'Not Found').body()),
   );
 
-  repoRoutes(app, context);
-  issueRoutes(app, context);
-  pullRoutes(app, context);
+  repoRoutes(app, routes);
+  issueRoutes(app, routes);
+  pullRoutes(app, routes);
 
   app.get(`${ADMIN_PREFIX}faults`, () => faults.list());
   app.put(`${ADMIN_PREFIX}faults`, (request) => {
@@ -96,11 +109,16 @@ export function buildApp(
   return app;
 }
 
-/** `Authorization: token X` or `Bearer X`, compared in constant time. */
-function authorized(header: string | undefined, token: string): boolean {
-  const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header ?? '');
-  if (match?.[1] === undefined) return false;
-  const given = Buffer.from(match[1]);
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** The login of `Authorization: token X` or `Bearer X` (tokens compared in constant time). */
+function loginOfHeader(header: string | undefined, auth: ForgeAuth): string | undefined {
+  const given = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  if (given === undefined) return undefined;
+  if (auth.token !== undefined && sameSecret(given, auth.token)) return auth.login;
+  return Object.entries(auth.users ?? {}).find(([token]) => sameSecret(given, token))?.[1];
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

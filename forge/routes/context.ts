@@ -1,5 +1,6 @@
 // What every route module receives: the store, the URL/identity facts renderers need,
 // and the lookups that turn path parameters into records or GitHub's 404.
+import type { FastifyRequest } from 'fastify';
 import type { Site } from '../render.js';
 import type { ForgeStore, IssueRecord, RepoRecord } from '../state.js';
 import { notFound, numberParam } from '../http.js';
@@ -7,8 +8,8 @@ import { notFound, numberParam } from '../http.js';
 export interface RouteContext {
   store: ForgeStore;
   site: Site;
-  /** The login every write is attributed to (the forge has one user: its token's). */
-  login: string;
+  /** The user a request acts as: the owner of its token (the default user without one). */
+  loginOf(request: FastifyRequest): string;
 }
 
 export interface RepoParams {

@@ -11,10 +11,11 @@ import { findIssue, findRepo, type RepoParams, type RouteContext } from './conte
 type IssueParams = RepoParams & { number: string };
 
 export function issueRoutes(app: FastifyInstance, context: RouteContext): void {
-  const { store, site, login } = context;
+  const { store, site } = context;
 
   app.post<{ Params: RepoParams }>('/repos/:owner/:repo/issues', async (request, reply) => {
     const repo = findRepo(context, request.params);
+    const login = context.loginOf(request);
     const title = stringField(request.body, 'Issue', 'title', true) ?? '';
     const body = stringField(request.body, 'Issue', 'body', false) ?? null;
     const labels = labelNames(request.body);
@@ -76,6 +77,7 @@ export function issueRoutes(app: FastifyInstance, context: RouteContext): void {
 
   app.patch<{ Params: IssueParams }>('/repos/:owner/:repo/issues/:number', async (request) => {
     const repo = findRepo(context, request.params);
+    const login = context.loginOf(request);
     const issue = findIssue(repo, request.params.number);
     const title = stringField(request.body, 'Issue', 'title', false);
     const body = stringField(request.body, 'Issue', 'body', false);
@@ -121,6 +123,7 @@ export function issueRoutes(app: FastifyInstance, context: RouteContext): void {
 
   app.post<{ Params: IssueParams }>('/repos/:owner/:repo/issues/:number/labels', async (request) => {
     const repo = findRepo(context, request.params);
+    const login = context.loginOf(request);
     const issue = findIssue(repo, request.params.number);
     const names = Array.isArray(request.body)
       ? labelNames({ labels: request.body })
@@ -137,6 +140,7 @@ export function issueRoutes(app: FastifyInstance, context: RouteContext): void {
 
   app.post<{ Params: IssueParams }>('/repos/:owner/:repo/issues/:number/comments', async (request, reply) => {
     const repo = findRepo(context, request.params);
+    const login = context.loginOf(request);
     const issue = findIssue(repo, request.params.number);
     const body = stringField(request.body, 'IssueComment', 'body', true) ?? '';
     const comment = await store.change(() => {

@@ -20,7 +20,7 @@ const REVIEW_STATES: Record<string, ReviewState> = {
 };
 
 export function pullRoutes(app: FastifyInstance, context: RouteContext): void {
-  const { store, site, login } = context;
+  const { store, site } = context;
 
   /** The head's current commit while its branch exists; the recorded one after. */
   const refresh = async (repo: RepoRecord, pull: PullRecord): Promise<void> => {
@@ -40,6 +40,7 @@ export function pullRoutes(app: FastifyInstance, context: RouteContext): void {
 
   app.post<{ Params: RepoParams }>('/repos/:owner/:repo/pulls', async (request, reply) => {
     const repo = findRepo(context, request.params);
+    const login = context.loginOf(request);
     const title = stringField(request.body, 'PullRequest', 'title', true) ?? '';
     const head = (stringField(request.body, 'PullRequest', 'head', true) ?? '').replace(/^[^:]+:/, '');
     const base = stringField(request.body, 'PullRequest', 'base', true) ?? '';
@@ -133,6 +134,7 @@ export function pullRoutes(app: FastifyInstance, context: RouteContext): void {
 
   app.patch<{ Params: PullParams }>('/repos/:owner/:repo/pulls/:number', async (request) => {
     const repo = findRepo(context, request.params);
+    const login = context.loginOf(request);
     const issue = findPull(repo, request.params.number);
     const title = stringField(request.body, 'PullRequest', 'title', false);
     const body = stringField(request.body, 'PullRequest', 'body', false);
@@ -154,6 +156,7 @@ export function pullRoutes(app: FastifyInstance, context: RouteContext): void {
 
   app.put<{ Params: PullParams }>('/repos/:owner/:repo/pulls/:number/merge', async (request) => {
     const repo = findRepo(context, request.params);
+    const login = context.loginOf(request);
     const issue = findPull(repo, request.params.number);
     const wantedSha = stringField(request.body, 'PullRequest', 'sha', false);
     const commitTitle = stringField(request.body, 'PullRequest', 'commit_title', false);
@@ -199,6 +202,7 @@ export function pullRoutes(app: FastifyInstance, context: RouteContext): void {
 
   app.post<{ Params: PullParams }>('/repos/:owner/:repo/pulls/:number/reviews', async (request) => {
     const repo = findRepo(context, request.params);
+    const login = context.loginOf(request);
     const issue = findPull(repo, request.params.number);
     const event = stringField(request.body, 'PullRequestReview', 'event', false);
     const body = stringField(request.body, 'PullRequestReview', 'body', false) ?? '';

@@ -52,7 +52,7 @@ export function repoRoutes(app: FastifyInstance, context: RouteContext): void {
   };
 
   app.post('/user/repos', async (request, reply) => {
-    const repo = await create(context.login, request.body);
+    const repo = await create(context.loginOf(request), request.body);
     return reply.code(201).send(await show(repo));
   });
 

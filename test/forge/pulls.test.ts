@@ -208,6 +208,30 @@ describe('reviews', () => {
     expect(states).toEqual(['CHANGES_REQUESTED', 'COMMENTED', 'APPROVED']);
   });
 
+  it('records the reviewer as the user of the review’s token', async () => {
+    const { call, forge } = await testForge({ users: { dev: 'dev-1', rev: 'reviewer-1' } });
+    const remote = field<string>(
+      await call('POST', '/user/repos', { name: 'demo' }, { authorization: 'token dev' }),
+      'clone_url',
+    );
+    await pushBranch(remote, 'a', { 'a.txt': 'a\n' });
+    const pr = await call(
+      'POST',
+      '/repos/dev-1/demo/pulls',
+      { title: 'a', head: 'a', base: 'main' },
+      { authorization: 'token dev' },
+    );
+    expect(field<{ login: string }>(pr, 'user').login).toBe('dev-1');
+    const review = await call(
+      'POST',
+      '/repos/dev-1/demo/pulls/1/reviews',
+      { event: 'APPROVE' },
+      { authorization: 'Bearer rev' },
+    );
+    expect(field<{ login: string }>(review, 'user').login).toBe('reviewer-1');
+    expect(forge.repoPath('dev-1', 'demo')).toBe(remote);
+  });
+
   it('refuses an unknown review event, and REQUEST_CHANGES without a body, with 422', async () => {
     const { call, remote } = await withRepo();
     await pushBranch(remote, 'a', { 'a.txt': 'a\n' });

@@ -312,6 +312,25 @@ describe('token check', () => {
   });
 });
 
+describe('users', () => {
+  it('attributes writes to the user whose token made them', async () => {
+    const { call } = await testForge({
+      token: 'admin',
+      users: { 'dev-token': 'dev-1', 'human-token': 'alice' },
+    });
+    const as = (token: string) => ({ authorization: `token ${token}` });
+    await call('POST', '/user/repos', { name: 'demo' }, as('admin'));
+    const issue = await call('POST', '/repos/caloron/demo/issues', { title: 't' }, as('dev-token'));
+    expect(field<{ login: string }>(issue, 'user').login).toBe('dev-1');
+    await call('POST', '/repos/caloron/demo/issues/1/comments', { body: 'resolved' }, as('human-token'));
+    const comments = items(
+      await call('GET', '/repos/caloron/demo/issues/1/comments', undefined, as('admin')),
+    );
+    expect(comments.map((comment) => (comment.user as { login: string }).login)).toEqual(['alice']);
+    expect((await call('GET', '/repos/caloron/demo', undefined, as('someone-else'))).status).toBe(401);
+  });
+});
+
 function parseLinks(header: string | null): Record<string, string> {
   const links: Record<string, string> = {};
   for (const part of (header ?? '').split(',').filter(Boolean)) {
