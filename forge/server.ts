@@ -10,7 +10,7 @@ import { issueRoutes } from './routes/issues.js';
 import { pullRoutes } from './routes/pulls.js';
 import { repoRoutes } from './routes/repos.js';
 
-export const ADMIN_PREFIX = '/_forge/';
+const ADMIN_PREFIX = '/_forge/';
 
 /** Who may call: the forge's own token (acting as `login`) and per-user tokens. */
 export interface ForgeAuth {
