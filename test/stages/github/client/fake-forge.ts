@@ -161,7 +161,7 @@ function paged(dialect: Dialect, request: Recorded, base: string, make: (i: numb
     const next = new URLSearchParams({ ...request.query, page: '2' });
     return {
       status: 200,
-      headers: { link: `<${base}${request.path}?${next}>; rel="next"` },
+      headers: { link: `<${base}${request.path}?${next.toString()}>; rel="next"` },
       body: [make(1)],
     };
   }
