@@ -97,9 +97,7 @@ describe('normalised records', () => {
       body: issueFixture(3, { state: 'weird' }),
     }));
     const client = openForgeClient({ repo: 'o/r', host: forge.host, token_env: 'T' }, { env: {} });
-    await expect(client.getIssue(3)).rejects.toMatchObject({
-      code: 'NOE_FORGE_FAILED',
-      message: expect.stringContaining('state'),
-    });
+    await expect(client.getIssue(3)).rejects.toMatchObject({ code: 'NOE_FORGE_FAILED' });
+    await expect(client.getIssue(3)).rejects.toThrow('whose state is "weird"');
   });
 });
