@@ -941,6 +941,7 @@ export interface GithubPollEventsInput {
   token_env: TokenEnv;
   since: Timestamp | null;
   seen: string[];
+  sprint_id?: Id;
 }
 /**
  * What github_poll_events returns (CALORON §3): the new events in forge order, when the poll ran, and the cursor for the next poll — since stepped back by a small overlap, seen the ids already delivered inside that overlap (both persisted by save_tick_state).

@@ -1,0 +1,47 @@
+// The poll cursor (CALORON §3, reference §12.2): the next poll asks the forge for what
+// changed since `polled_at − OVERLAP`, so an event the forge committed late, or dated by a
+// clock a little behind ours, is still read; the ids already delivered inside that overlap
+// go into `seen`, so an event read twice is delivered once. Instants are compared as
+// Dates, never as strings.
+import type { Event } from '../../schemas/generated/types.js';
+import type { Candidate } from './forge-events.js';
+
+/** How far the next cursor steps back from the poll's start. */
+export const OVERLAP_MS = 2 * 60_000;
+
+export interface CursorIn {
+  /** The cursor the previous poll returned (null: never polled, everything is new). */
+  since: Date | null;
+  seen: readonly string[];
+  /** When this poll started: read before the first request, so nothing made during it is skipped. */
+  polledAt: Date;
+}
+
+export interface CursorOut {
+  events: Event[];
+  since: string;
+  seen: string[];
+}
+
+/**
+ * The new events among `candidates` (not delivered before: not in seen, and dated at or
+ * after the cursor — or the open head of a pull request, which is new exactly when unseen),
+ * in created_at order (ties by id, so equal input gives equal output), and the next cursor.
+ */
+export function advanceCursor(candidates: readonly Candidate[], cursor: CursorIn): CursorOut {
+  const seen = new Set(cursor.seen);
+  const fresh = new Map<string, Candidate>();
+  for (const c of candidates) {
+    const id = c.event.id;
+    if (seen.has(id) || fresh.has(id)) continue;
+    if (c.openHead || cursor.since === null || c.at.getTime() >= cursor.since.getTime()) fresh.set(id, c);
+  }
+  const events = [...fresh.values()]
+    .sort((x, y) => x.at.getTime() - y.at.getTime() || (x.event.id < y.event.id ? -1 : 1))
+    .map((c) => c.event);
+
+  const next = new Date(cursor.polledAt.getTime() - OVERLAP_MS);
+  const keep = new Set<string>();
+  for (const c of candidates) if (c.openHead || c.at.getTime() >= next.getTime()) keep.add(c.event.id);
+  return { events, since: next.toISOString(), seen: [...keep].sort() };
+}
