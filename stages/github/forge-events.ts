@@ -93,17 +93,20 @@ export function reviewEvent(pr: number, review: ForgeReview): Candidate | null {
 /**
  * The events a pull request stands for now:
  * - pr_opened for its head sha ("ready for review at head_sha"; a push after a review is a
- *   new head, hence a new id). An open one is dated by its last update, which a push
- *   bumps, so dag_evaluate applies it after the review that asked for the push; a closed
- *   one by its opening, before its merge or close. A draft is not ready: no pr_opened.
+ *   new head, hence a new id). A closed one is dated by its opening (before its merge or
+ *   close). An open one is dated just after the last review of an earlier commit, since the
+ *   push that made this head answered it, and dag_evaluate reads events in created_at order
+ *   (review, then push: InProgress, then InReview); forges record no push time, and do not
+ *   bump the pull request's update time on a push. Without such a review, its opening.
+ *   A draft is not ready: no pr_opened.
  * - pr_merged when merged; pr_closed when closed unmerged, its id carrying the close time
  *   so a reopened and closed-again pull request is closed again.
  */
-export function pullEvents(pull: ForgePull): Candidate[] {
+export function pullEvents(pull: ForgePull, reviews: readonly ForgeReview[]): Candidate[] {
   const out: Candidate[] = [];
   const open = pull.state === 'open';
   if (!(open && pull.draft)) {
-    const at = open ? pull.updated_at : pull.created_at;
+    const at = open ? headDate(pull, reviews) : pull.created_at;
     const opened: PrOpenedEvent = {
       id: `pr_opened:${pull.number}:${pull.head.sha}`,
       type: 'pr_opened',
@@ -135,4 +138,12 @@ export function pullEvents(pull: ForgePull): Candidate[] {
     out.push(candidate(closed, closedAt));
   }
   return out;
+}
+
+function headDate(pull: ForgePull, reviews: readonly ForgeReview[]): Date {
+  let at = pull.created_at.getTime();
+  for (const review of reviews)
+    if (review.submitted_at !== null && review.commit_id !== pull.head.sha)
+      at = Math.max(at, review.submitted_at.getTime() + 1);
+  return new Date(at);
 }
