@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { validateValue } from '../../engine/schema/index.js';
 import type { FeedbackItem } from '../../schemas/generated/types.js';
 import { domainSchema } from '../../schemas/index.js';
-import type { ForgeComment } from './client/types.js';
+import type { ForgeComment } from './client/index.js';
 
 const KEY = 'caloron_feedback:';
 const RAW_BODY_CHARS = 500;

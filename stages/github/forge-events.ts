@@ -14,7 +14,7 @@ import type {
   PrOpenedEvent,
   PrReviewSubmittedEvent,
 } from '../../schemas/generated/types.js';
-import type { ForgeComment, ForgeIssue, ForgePull, ForgeReview } from './client/types.js';
+import type { ForgeComment, ForgeIssue, ForgePull, ForgeReview } from './client/index.js';
 import { linkedIssueOf } from './links.js';
 import { readMarker } from './marker.js';
 

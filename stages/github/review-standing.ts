@@ -2,7 +2,7 @@
 // the last decisive review of anyone win (reference §3.6), so one reviewer's approval hid
 // another's standing request for changes; GitHub's rule is per reviewer, and so is this.
 import type { GetPrStatusOutput, ReviewerStanding } from '../../schemas/generated/types.js';
-import type { ForgeReview } from './client/types.js';
+import type { ForgeReview } from './client/index.js';
 
 type Standing = ReviewerStanding['state'];
 

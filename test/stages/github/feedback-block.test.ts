@@ -1,6 +1,6 @@
 // Reading the caloron_feedback block of an agent's comment (feedback-block.ts).
 import { describe, expect, it } from 'vitest';
-import type { ForgeComment } from '../../../stages/github/client/types.js';
+import type { ForgeComment } from '../../../stages/github/client/index.js';
 import { feedbackBlockOf, feedbackItemOf } from '../../../stages/github/feedback-block.js';
 
 const YAML = [

@@ -1,6 +1,6 @@
 // Where each reviewer's reviews stand (review-standing.ts, used by get_pr_status).
 import { describe, expect, it } from 'vitest';
-import type { ForgeReview } from '../../../stages/github/client/types.js';
+import type { ForgeReview } from '../../../stages/github/client/index.js';
 import { reviewSummary } from '../../../stages/github/review-standing.js';
 
 let next = 1;
