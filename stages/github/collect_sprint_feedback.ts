@@ -10,7 +10,7 @@ import type {
   FeedbackItem,
 } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { openForgeClient } from './client/index.js';
+import { stageClient } from './stage-client.js';
 import { feedbackItemOf } from './feedback-block.js';
 
 export const collectSprintFeedback = defineStage<CollectSprintFeedbackInput, CollectSprintFeedbackOutput>({
@@ -19,10 +19,7 @@ export const collectSprintFeedback = defineStage<CollectSprintFeedbackInput, Col
   ...stageSchemas('collect_sprint_feedback'),
   effects: ['Network', 'Fallible', 'NonDeterministic'],
   run: async (input, ctx) => {
-    const client = openForgeClient(
-      { repo: input.repo, host: input.host, token_env: input.token_env },
-      { env: ctx.env, signal: ctx.signal },
-    );
+    const client = stageClient(input, ctx);
     const feedback_items: FeedbackItem[] = [];
     for (const issue of input.issue_numbers)
       for (const comment of await client.listIssueComments(issue)) {

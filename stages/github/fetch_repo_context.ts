@@ -6,7 +6,7 @@ import { NoetherError } from '../../engine/errors.js';
 import { defineStage } from '../../engine/stage/index.js';
 import type { FetchRepoContextInput, FetchRepoContextOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { openForgeClient } from './client/index.js';
+import { stageClient } from './stage-client.js';
 import type { ForgeCommit } from './client/index.js';
 
 const RECENT_COMMITS = 5;
@@ -31,10 +31,7 @@ export const fetchRepoContext = defineStage<FetchRepoContextInput, FetchRepoCont
   ...stageSchemas('fetch_repo_context'),
   effects: ['Network', 'Fallible', 'NonDeterministic'],
   run: async (input, ctx) => {
-    const client = openForgeClient(
-      { repo: input.repo, host: input.host, token_env: input.token_env },
-      { env: ctx.env, signal: ctx.signal },
-    );
+    const client = stageClient(input, ctx);
     const repo = await client.getRepo();
     // GitHub answers 409 for the commits of an empty repository, Gitea 404.
     const commits = await orNone<ForgeCommit[]>(

@@ -5,7 +5,7 @@
 import { defineStage } from '../../engine/stage/index.js';
 import type { GetPrStatusInput, GetPrStatusOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { openForgeClient } from './client/index.js';
+import { stageClient } from './stage-client.js';
 import { reviewSummary } from './review-standing.js';
 
 export const getPrStatus = defineStage<GetPrStatusInput, GetPrStatusOutput>({
@@ -14,10 +14,7 @@ export const getPrStatus = defineStage<GetPrStatusInput, GetPrStatusOutput>({
   ...stageSchemas('get_pr_status'),
   effects: ['Network', 'Fallible', 'NonDeterministic'],
   run: async (input, ctx) => {
-    const client = openForgeClient(
-      { repo: input.repo, host: input.host, token_env: input.token_env },
-      { env: ctx.env, signal: ctx.signal },
-    );
+    const client = stageClient(input, ctx);
     const pull = await client.getPull(input.pr_number);
     const reviews = await client.listReviews(input.pr_number);
     return {

@@ -4,7 +4,7 @@
 import { defineStage } from '../../engine/stage/index.js';
 import type { GithubPollEventsInput, GithubPollEventsOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { openForgeClient } from './client/index.js';
+import { stageClient } from './stage-client.js';
 import { type Candidate, commentEvent, issueEvent, pullEvents, reviewEvent } from './forge-events.js';
 import { advanceCursor } from './poll-cursor.js';
 
@@ -19,10 +19,7 @@ export const githubPollEvents = defineStage<GithubPollEventsInput, GithubPollEve
     // it, so the next cursor (this minus the overlap) cannot skip it.
     const polledAt = new Date();
     const since = input.since === null ? null : new Date(input.since);
-    const client = openForgeClient(
-      { repo: input.repo, host: input.host, token_env: input.token_env },
-      { env: ctx.env, signal: ctx.signal },
-    );
+    const client = stageClient(input, ctx);
     const window = since === null ? {} : { since };
     const issues = await client.listIssues({ state: 'all', ...window });
     const comments = await client.listRepoComments(window);

@@ -6,3 +6,4 @@ export { fetchRepoContext } from './fetch_repo_context.js';
 export { collectSprintFeedback } from './collect_sprint_feedback.js';
 export { readMarker, writeMarker, type Marker, type MarkerKind } from './marker.js';
 export { linkedIssueOf, taskBranch, taskOfBranch } from './links.js';
+export { POLICY_ENV, stageClient } from './stage-client.js';
