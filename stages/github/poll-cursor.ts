@@ -26,7 +26,7 @@ export interface CursorOut {
 /**
  * The new events among `candidates` (not delivered before: not in seen, and dated at or
  * after the cursor — or the open head of a pull request, which is new exactly when unseen),
- * in created_at order (ties by id, so equal input gives equal output), and the next cursor.
+ * in created_at order (ties: see byTime), and the next cursor.
  */
 export function advanceCursor(candidates: readonly Candidate[], cursor: CursorIn): CursorOut {
   const seen = new Set(cursor.seen);
@@ -36,12 +36,49 @@ export function advanceCursor(candidates: readonly Candidate[], cursor: CursorIn
     if (seen.has(id) || fresh.has(id)) continue;
     if (c.openHead || cursor.since === null || c.at.getTime() >= cursor.since.getTime()) fresh.set(id, c);
   }
-  const events = [...fresh.values()]
-    .sort((x, y) => x.at.getTime() - y.at.getTime() || (x.event.id < y.event.id ? -1 : 1))
-    .map((c) => c.event);
+  const events = [...fresh.values()].sort(byTime).map((c) => c.event);
 
   const next = new Date(cursor.polledAt.getTime() - OVERLAP_MS);
   const keep = new Set<string>();
   for (const c of candidates) if (c.openHead || c.at.getTime() >= next.getTime()) keep.add(c.event.id);
   return { events, since: next.toISOString(), seen: [...keep].sort() };
+}
+
+// Forges date to the second, so ties are common. They are broken in the order things
+// must have happened (an issue before comments on it, a pull request before its reviews,
+// its reviews before its merge or close), then by the forge's own number, which grows with
+// time; the id last, so equal input gives equal output.
+const RANK: Record<Event['type'], number> = {
+  issue_opened: 0,
+  pr_opened: 1,
+  pr_review_submitted: 2,
+  issue_comment: 3,
+  label_added: 4,
+  pr_merged: 5,
+  pr_closed: 6,
+};
+
+function serial(event: Event): number {
+  switch (event.type) {
+    case 'pr_review_submitted':
+      return event.review_id;
+    case 'issue_comment':
+      return event.comment_id;
+    case 'issue_opened':
+    case 'label_added':
+      return event.issue_number;
+    case 'pr_opened':
+    case 'pr_merged':
+    case 'pr_closed':
+      return event.pr_number;
+  }
+}
+
+function byTime(x: Candidate, y: Candidate): number {
+  return (
+    x.at.getTime() - y.at.getTime() ||
+    RANK[x.event.type] - RANK[y.event.type] ||
+    serial(x.event) - serial(y.event) ||
+    (x.event.id < y.event.id ? -1 : x.event.id > y.event.id ? 1 : 0)
+  );
 }

@@ -61,13 +61,13 @@ describe('advanceCursor', () => {
     );
   });
 
-  it('returns events in created_at order, ties broken by id', () => {
-    const out = advanceCursor([comment(3, T0 + 5), comment(2, T0 + 5), comment(1, T0 + 9)], {
+  it('returns events in created_at order, ties broken by the forge number (not the id text)', () => {
+    const out = advanceCursor([comment(10, T0 + 5), comment(9, T0 + 5), comment(1, T0 + 9)], {
       since: null,
       seen: [],
       polledAt: new Date(T0 + 10),
     });
-    expect(out.events.map((e) => e.id)).toEqual(['comment:2', 'comment:3', 'comment:1']);
+    expect(out.events.map((e) => e.id)).toEqual(['comment:9', 'comment:10', 'comment:1']);
   });
 
   it('steps the cursor back by the overlap from the poll start, in Z-form UTC', () => {
