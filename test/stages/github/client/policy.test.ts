@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { NoetherError } from '../../../../engine/errors.js';
 import { openForgeClient, type ForgeClientOptions } from '../../../../stages/github/client/index.js';
+import { resolvePolicy, retryDelayMs } from '../../../../stages/github/client/policy.js';
 import { startFakeForge, type Dialect, type Script } from './fake-forge.js';
 
 const TOKEN = 'sekrit-token-value';
@@ -184,5 +185,27 @@ describe('github adapter: GitHub rate limits', () => {
     );
     expect((await client.getRepo()).full_name).toBe('o/r');
     expect(forge.requests).toHaveLength(2);
+  });
+});
+
+describe('retryDelayMs', () => {
+  const policy = resolvePolicy({ env: {}, backoffBaseMs: 100, maxRetryWaitMs: 1_000, retries: 5 });
+
+  it('doubles the backoff per attempt up to the bound when the forge gives no Retry-After', () => {
+    expect([0, 1, 2, 3, 4].map((attempt) => retryDelayMs(policy, attempt, null))).toEqual([
+      100, 200, 400, 800, 1_000,
+    ]);
+  });
+
+  it('stops once the retries are used up', () => {
+    expect(retryDelayMs(policy, 5, null)).toBeUndefined();
+  });
+
+  it('takes Retry-After in seconds or as an HTTP date, and refuses a wait beyond the bound', () => {
+    expect(retryDelayMs(policy, 0, '1')).toBe(1_000);
+    expect(retryDelayMs(policy, 0, '2')).toBeUndefined();
+    const inTheFuture = retryDelayMs(policy, 0, new Date(Date.now() + 60_000).toUTCString());
+    expect(inTheFuture).toBeUndefined();
+    expect(retryDelayMs(policy, 0, new Date(Date.now() - 60_000).toUTCString())).toBe(0);
   });
 });
