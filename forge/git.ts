@@ -25,14 +25,20 @@ async function git(repo: string, args: string[], input?: string): Promise<string
   return result.stdout;
 }
 
-/** A bare repository whose `branch` holds one commit with a README (GitHub's auto_init). */
+/**
+ * A bare repository whose `branch` holds one commit with a README (GitHub's auto_init).
+ * A repository already at that path with that branch (a forge.json lost beside its git
+ * folder) is adopted as it is: its history is never overwritten.
+ */
 export async function initBareRepository(repo: string, branch: string, readme: string): Promise<void> {
   await mkdir(dirname(repo), { recursive: true });
   await execa('git', ['init', '--quiet', '--bare', `--initial-branch=${branch}`, repo]);
+  if ((await branchSha(repo, branch)) !== null) return;
   const blob = await git(repo, ['hash-object', '-w', '--stdin'], readme);
   const tree = await git(repo, ['mktree'], `100644 blob ${blob}\tREADME.md\n`);
   const commit = await git(repo, ['commit-tree', tree, '-m', 'Initial commit']);
-  await git(repo, ['update-ref', `refs/heads/${branch}`, commit]);
+  // The empty old value makes update-ref refuse if the branch appeared meanwhile.
+  await git(repo, ['update-ref', `refs/heads/${branch}`, commit, '']);
 }
 
 /** The commit a branch points at, or null when the branch does not exist. */

@@ -2,8 +2,13 @@
 // pagination with Link headers), labels, comments and issue events, persistence across a
 // restart, and the token check. Shapes are checked by contract.test.ts; these assert behaviour.
 import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { startLocalForge } from '../../forge/index.js';
+import { tempProject } from '../temp-project.js';
 import { call, field, items, testForge, type TestForge } from './forge-harness.js';
+import { pushBranch } from './git-work.js';
 
 async function withRepo(options = {}): Promise<TestForge> {
   const forge = await testForge(options);
@@ -315,3 +320,39 @@ function parseLinks(header: string | null): Record<string, string> {
   }
   return links;
 }
+
+describe('forge state on disk', () => {
+  it('refuses to start on a corrupt state file with NOE_STATE_INVALID naming the file', async () => {
+    const dir = tempProject({ 'forge.json': '{"schema_version": 1' }, 'forge-corrupt-');
+    await expect(startLocalForge({ dir })).rejects.toMatchObject({
+      code: 'NOE_STATE_INVALID',
+      place: { file: join(dir, 'forge.json') },
+    });
+  });
+});
+
+describe('bare repositories', () => {
+  it('adopts an existing bare repository instead of overwriting its history', async () => {
+    const first = await withRepo();
+    const remote = first.forge.repoPath('caloron', 'demo');
+    await pushBranch(remote, 'work', { 'kept.txt': 'kept\n' });
+    await execa('git', ['--git-dir', remote, 'update-ref', 'refs/heads/main', 'refs/heads/work']);
+    await first.forge.close();
+    rmSync(join(first.forge.dir, 'forge.json'));
+    const again = await startLocalForge({ dir: first.forge.dir });
+    try {
+      const before = await execa('git', [
+        '--git-dir',
+        again.repoPath('caloron', 'demo'),
+        'rev-parse',
+        'main',
+      ]);
+      expect((await call(again.url, 'POST', '/user/repos', { name: 'demo' })).status).toBe(201);
+      const commits = items(await call(again.url, 'GET', '/repos/caloron/demo/commits'));
+      expect(commits).toHaveLength(2);
+      expect(commits[0]?.sha).toBe(before.stdout);
+    } finally {
+      await again.close();
+    }
+  });
+});
