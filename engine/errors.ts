@@ -88,6 +88,10 @@ export const catalogue = {
     exit: 3,
     hint: 'check that the folder exists and is writable, and that the disk is not full',
   },
+  NOE_SHELL_FAILED: {
+    exit: 3,
+    hint: 'the Caloron shell refused or did not answer: check shell_url, CALORON_SHELL_TOKEN and the shell log',
+  },
   NOE_WEBHOOK_FAILED: { exit: 3, hint: 'the webhook receiver did not answer 2xx after all retries' },
   NOE_INTERNAL: { exit: 3, hint: 'this is a bug in noether-ts; please report it with the command you ran' },
 } as const satisfies Record<string, { exit: 1 | 2 | 3; hint: string }>;
