@@ -92,6 +92,14 @@ export const catalogue = {
     exit: 3,
     hint: 'the Caloron shell refused or did not answer: check shell_url, CALORON_SHELL_TOKEN and the shell log',
   },
+  NOE_FORGE_FAILED: {
+    exit: 3,
+    hint: 'the forge refused the request or could not be reached: read status, method, path and the forge message in the details; check repo, host and the token named by token_env',
+  },
+  NOE_FORGE_CONFIG: {
+    exit: 3,
+    hint: 'give host as an http(s) URL (empty for GitHub, ending in /api/v1 for Gitea) and repo as owner/name',
+  },
   NOE_WEBHOOK_FAILED: { exit: 3, hint: 'the webhook receiver did not answer 2xx after all retries' },
   NOE_INTERNAL: { exit: 3, hint: 'this is a bug in noether-ts; please report it with the command you ran' },
 } as const satisfies Record<string, { exit: 1 | 2 | 3; hint: string }>;
