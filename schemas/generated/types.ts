@@ -116,8 +116,16 @@ export interface CaloronSchemas {
   execute_actions__output?: ExecuteActionsOutput;
   generate_sprint_dag__input?: GenerateSprintDagInput;
   generate_sprint_dag__output?: GenerateSprintDagOutput;
+  github_add_label__input?: GithubAddLabelInput;
+  github_add_label__output?: GithubAddLabelOutput;
+  github_create_issue__input?: GithubCreateIssueInput;
+  github_create_issue__output?: GithubCreateIssueOutput;
+  github_merge_pr__input?: GithubMergePrInput;
+  github_merge_pr__output?: GithubMergePrOutput;
   github_poll_events__input?: GithubPollEventsInput;
   github_poll_events__output?: GithubPollEventsOutput;
+  github_post_comment__input?: GithubPostCommentInput;
+  github_post_comment__output?: GithubPostCommentOutput;
   load_tick_state__input?: LoadTickStateInput;
   load_tick_state__output?: LoadTickStateOutput;
   phases_to_sprint_tasks__input?: PhasesToSprintTasksInput;
@@ -935,6 +943,49 @@ export interface GenerateSprintDagOutput {
   sprint_id: Id;
   tasks: PlanTask[];
 }
+export interface GithubAddLabelInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  issue_number: number;
+  label: string;
+}
+export interface GithubAddLabelOutput {
+  /**
+   * The issue's labels after the call.
+   */
+  labels: string[];
+}
+export interface GithubCreateIssueInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  sprint_id: Id;
+  task_id: Id;
+  title: string;
+  body: string;
+  labels: string[];
+}
+export interface GithubCreateIssueOutput {
+  issue_number: number;
+  /**
+   * false when the task's issue already existed.
+   */
+  created: boolean;
+}
+export interface GithubMergePrInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  pr_number: number;
+}
+export interface GithubMergePrOutput {
+  merged: true;
+  /**
+   * The merge commit, when the forge reports it (Gitea does not).
+   */
+  sha: string | null;
+}
 export interface GithubPollEventsInput {
   repo: RepoName;
   host: ForgeHost;
@@ -950,6 +1001,16 @@ export interface GithubPollEventsOutput {
   polled_at: Timestamp;
   since: Timestamp | null;
   seen: string[];
+}
+export interface GithubPostCommentInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  issue_number: number;
+  body: string;
+}
+export interface GithubPostCommentOutput {
+  comment_id: number;
 }
 export interface LoadTickStateInput {
   sprint_id: Id;

@@ -33,10 +33,14 @@ export class Journal {
       text = await readFile(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Journal(path, new Set(), false);
-      throw new NoetherError('NOE_FILE_READ', `cannot read the journal ${path}: ${(error as Error).message}`, {
-        place: { file: path },
-        cause: error,
-      });
+      throw new NoetherError(
+        'NOE_FILE_READ',
+        `cannot read the journal ${path}: ${(error as Error).message}`,
+        {
+          place: { file: path },
+          cause: error,
+        },
+      );
     }
     const complete = text.lastIndexOf('\n') + 1;
     if (complete < text.length) await cutTornLine(path, Buffer.byteLength(text.slice(0, complete)));
@@ -68,10 +72,14 @@ export class Journal {
       }
       if (!this.exists) await syncFolder(dirname(this.path));
     } catch (error) {
-      throw new NoetherError('NOE_FILE_WRITE', `cannot append to the journal ${this.path}: ${(error as Error).message}`, {
-        place: { file: this.path },
-        cause: error,
-      });
+      throw new NoetherError(
+        'NOE_FILE_WRITE',
+        `cannot append to the journal ${this.path}: ${(error as Error).message}`,
+        {
+          place: { file: this.path },
+          cause: error,
+        },
+      );
     }
     this.exists = true;
     this.keys.add(key);
@@ -97,9 +105,13 @@ async function cutTornLine(path: string, bytes: number): Promise<void> {
   try {
     await truncate(path, bytes);
   } catch (error) {
-    throw new NoetherError('NOE_FILE_WRITE', `cannot cut the torn last line of ${path}: ${(error as Error).message}`, {
-      place: { file: path },
-      cause: error,
-    });
+    throw new NoetherError(
+      'NOE_FILE_WRITE',
+      `cannot cut the torn last line of ${path}: ${(error as Error).message}`,
+      {
+        place: { file: path },
+        cause: error,
+      },
+    );
   }
 }

@@ -63,8 +63,11 @@ async function postShell(url: string, body: object, options: ShellClientOptions)
   const timeoutMs = options.timeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS;
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([options.signal, deadline]);
-  const fail = (code: 'NOE_SHELL_FAILED' | 'NOE_TIMEOUT' | 'NOE_CANCELLED', message: string, status?: number) =>
-    new NoetherError(code, `shell POST ${url} ${message}`, { details: { url, status } });
+  const fail = (
+    code: 'NOE_SHELL_FAILED' | 'NOE_TIMEOUT' | 'NOE_CANCELLED',
+    message: string,
+    status?: number,
+  ) => new NoetherError(code, `shell POST ${url} ${message}`, { details: { url, status } });
   const token = options.env[SHELL_TOKEN_ENV];
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   // No token: the request goes without one and an authenticating shell answers 401, a clear
@@ -95,7 +98,8 @@ async function postShell(url: string, body: object, options: ShellClientOptions)
   const reply = parseReply(text);
   const said =
     isJsonObject(reply) && reply.ok === false ? formatReported(reportedError(reply.error)) : snippet(text);
-  if (status < 200 || status > 299) throw fail('NOE_SHELL_FAILED', `answered HTTP ${status}: ${said}`, status);
+  if (status < 200 || status > 299)
+    throw fail('NOE_SHELL_FAILED', `answered HTTP ${status}: ${said}`, status);
   if (isJsonObject(reply) && reply.ok === true) return reply as ShellReply;
   throw fail('NOE_SHELL_FAILED', `did not succeed (HTTP ${status}): ${said}`, status);
 }
