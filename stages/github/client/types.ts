@@ -184,10 +184,12 @@ export interface ForgeClientOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** The stage's signal: aborting it cancels the request in flight. */
   signal?: AbortSignal;
-  /** Per request, retries included in none: each attempt gets the full budget. Default 30 s. */
+  /** Per attempt: each retry gets the full budget again. Default 30 s. */
   timeoutMs?: number;
-  /** Attempts after the first for 5xx, 429 and network errors. Default 3. */
+  /** Attempts after the first for 5xx and 429 answers. Default 3. */
   retries?: number;
+  /** The first backoff wait when the forge gives no Retry-After; it grows per attempt. Default 1 s. */
+  backoffBaseMs?: number;
   /** Upper bound of one backoff wait, Retry-After included. Default 30 s. */
   maxRetryWaitMs?: number;
 }

@@ -1,0 +1,312 @@
+// The GitHub adapter (and the embedded forge, which speaks GitHub's dialect): octokit with
+// the retry plugin (5xx) and the throttling plugin (GitHub's rate-limit protocol).
+// One plugin of ours sits innermost, around every single attempt: it reads the token from
+// the stage's environment at call time, gives the attempt its own timeout joined with the
+// stage's signal, turns an unanswered request into a NoetherError that nothing retries,
+// and lets a bare 429 wait for its Retry-After.
+import type { Octokit as CoreOctokit } from '@octokit/core';
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { RequestError } from '@octokit/request-error';
+import type Bottleneck from 'bottleneck';
+import { isNoetherError } from '../../../engine/errors.js';
+import { ensureLabels, labelCache } from './labels.js';
+import {
+  asArray,
+  asObject,
+  isPullRequestIssue,
+  readComment,
+  readCommit,
+  readIssue,
+  readIssueEvent,
+  readPull,
+  readRepo,
+  readReview,
+} from './normalise.js';
+import {
+  attemptSignal,
+  forgeRefused,
+  retryDelayMs,
+  transportFailure,
+  type RequestPlace,
+  type RequestPolicy,
+} from './policy.js';
+import type { ForgeClient, ForgeMergeResult } from './types.js';
+
+export const GITHUB_API = 'https://api.github.com';
+
+const CLIENT_ERRORS = Array.from({ length: 100 }, (_, i) => 400 + i);
+
+interface ForgeAttempt {
+  policy: RequestPolicy;
+  token: () => string | undefined;
+  baseUrl: string;
+}
+
+function isForgeAttempt(value: unknown): value is ForgeAttempt {
+  return typeof value === 'object' && value !== null && 'policy' in value && 'token' in value;
+}
+
+function placeOf(baseUrl: string, method: string, url: string): RequestPlace {
+  const path = new URL(url, `${baseUrl}/`).pathname;
+  const basePath = new URL(`${baseUrl}/`).pathname.replace(/\/$/, '');
+  return { method, path: path.startsWith(basePath) ? path.slice(basePath.length) : path };
+}
+
+function isGitHubRateLimit(error: RequestError): boolean {
+  return (
+    /\bsecondary rate\b/i.test(error.message) || error.response?.headers['x-ratelimit-remaining'] === '0'
+  );
+}
+
+function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unknown>): void {
+  const attempt = octokitOptions.forgeAttempt;
+  if (!isForgeAttempt(attempt)) return;
+  const { policy, token, baseUrl } = attempt;
+  octokit.hook.wrap('request', async (request, options) => {
+    const place = placeOf(baseUrl, options.method, options.url);
+    const secret = token();
+    const headers =
+      secret === undefined || secret === ''
+        ? options.headers
+        : { ...options.headers, authorization: `token ${secret}` };
+    try {
+      return await request({
+        ...options,
+        headers,
+        request: { ...options.request, signal: attemptSignal(policy) },
+      });
+    } catch (error) {
+      if (!(error instanceof RequestError) || error.response === undefined) {
+        throw transportFailure(place, policy, error);
+      }
+      if (error.status === 429 && !isGitHubRateLimit(error)) {
+        const retryCount = Number(options.request?.retryCount ?? 0);
+        const retryAfter = error.response.headers['retry-after'];
+        const wait = retryDelayMs(
+          policy,
+          retryCount,
+          retryAfter === undefined ? undefined : String(retryAfter),
+        );
+        // plugin-retry waits retryAfter × retryAfterBaseValue (= backoffBaseMs) milliseconds.
+        if (wait !== undefined && error.request.request !== undefined) {
+          Object.assign(error.request.request, {
+            retries: policy.retries,
+            retryAfter: wait / policy.backoffBaseMs,
+          });
+        }
+      }
+      throw error;
+    }
+  });
+}
+
+const ForgeOctokit = Octokit.plugin(forgeAttempts, retry, throttling);
+
+// No pacing between writes on forges other than GitHub itself: the one-second gap GitHub
+// asks for (against its secondary limits) would only slow the embedded forge down.
+const unpaced = {
+  key: () => ({ schedule: <T>(_job: unknown, fn: () => Promise<T>) => fn() }),
+} as unknown as Bottleneck.Group;
+
+function errorMessage(error: RequestError): string {
+  const data: unknown = error.response?.data;
+  if (typeof data === 'object' && data !== null && 'message' in data && typeof data.message === 'string') {
+    return data.message;
+  }
+  return typeof data === 'string' ? data.slice(0, 500) : '';
+}
+
+export function githubClient(
+  repo: string,
+  baseUrl: string,
+  policy: RequestPolicy,
+  token: () => string | undefined,
+): ForgeClient {
+  const [owner = '', name = ''] = repo.split('/');
+  const canRetry = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number): boolean =>
+    retryDelayMs(policy, retryCount, String(retryAfter)) !== undefined;
+  const octokit = new ForgeOctokit({
+    baseUrl,
+    forgeAttempt: { policy, token, baseUrl } satisfies ForgeAttempt,
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    // plugin-retry retries 5xx only: no 4xx gets better by repeating it, and a 429 is
+    // the throttling plugin's (GitHub's protocol) or our hook's (a bare Retry-After).
+    retry: { retries: policy.retries, retryAfterBaseValue: policy.backoffBaseMs, doNotRetry: CLIENT_ERRORS },
+    throttle: {
+      onRateLimit: canRetry,
+      onSecondaryRateLimit: canRetry,
+      ...(baseUrl === GITHUB_API ? {} : { write: unpaced, notifications: unpaced }),
+    },
+  });
+  const r = { owner, repo: name };
+  const labels = labelCache();
+
+  async function call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isNoetherError(error)) throw error;
+      if (error instanceof RequestError) {
+        const method = error.request.method;
+        throw forgeRefused(placeOf(baseUrl, method, error.request.url), error.status, errorMessage(error));
+      }
+      throw error;
+    }
+  }
+
+  const labelApi = {
+    list: () =>
+      call(async () =>
+        (await octokit.paginate(octokit.rest.issues.listLabelsForRepo, { ...r, per_page: 100 })).map((l) => ({
+          id: l.id,
+          name: l.name,
+        })),
+      ),
+    create: (labelName: string) =>
+      call(async () => {
+        const { data } = await octokit.rest.issues.createLabel({ ...r, name: labelName, color: 'ededed' });
+        return { id: data.id, name: data.name };
+      }),
+  };
+
+  return {
+    kind: 'github',
+    baseUrl,
+    repo,
+    getRepo: () => call(async () => readRepo((await octokit.rest.repos.get(r)).data)),
+    listCommits: ({ limit = 30 } = {}) =>
+      call(async () =>
+        asArray((await octokit.rest.repos.listCommits({ ...r, per_page: limit })).data, 'commit').map(
+          readCommit,
+        ),
+      ),
+    getLanguages: () =>
+      call(async () => {
+        const data = asObject((await octokit.rest.repos.listLanguages(r)).data, 'languages');
+        return Object.fromEntries(
+          Object.entries(data).filter((e): e is [string, number] => typeof e[1] === 'number'),
+        );
+      }),
+    listIssues: ({ state = 'open', since, labels: only } = {}) =>
+      call(async () => {
+        const all = await octokit.paginate(octokit.rest.issues.listForRepo, {
+          ...r,
+          state,
+          sort: 'updated',
+          direction: 'asc',
+          per_page: 100,
+          ...(since === undefined ? {} : { since: since.toISOString() }),
+          ...(only === undefined || only.length === 0 ? {} : { labels: only.join(',') }),
+        });
+        return all.filter((issue) => !isPullRequestIssue(issue)).map(readIssue);
+      }),
+    getIssue: (number) =>
+      call(async () => readIssue((await octokit.rest.issues.get({ ...r, issue_number: number })).data)),
+    createIssue: ({ title, body, labels: names = [] }) =>
+      call(async () => {
+        if (names.length > 0) await ensureLabels(labels, labelApi, names);
+        const { data } = await octokit.rest.issues.create({
+          ...r,
+          title,
+          ...(body === undefined ? {} : { body }),
+          labels: names,
+        });
+        return readIssue(data);
+      }),
+    updateIssue: (number, changes) =>
+      call(async () =>
+        readIssue((await octokit.rest.issues.update({ ...r, issue_number: number, ...changes })).data),
+      ),
+    addLabels: (number, names) =>
+      call(async () => {
+        await ensureLabels(labels, labelApi, names);
+        const { data } = await octokit.rest.issues.addLabels({ ...r, issue_number: number, labels: names });
+        return data.map((label) => label.name);
+      }),
+    listIssueComments: (number) =>
+      call(async () =>
+        (
+          await octokit.paginate(octokit.rest.issues.listComments, {
+            ...r,
+            issue_number: number,
+            per_page: 100,
+          })
+        ).map((c) => readComment(c, number)),
+      ),
+    listRepoComments: ({ since } = {}) =>
+      call(async () =>
+        (
+          await octokit.paginate(octokit.rest.issues.listCommentsForRepo, {
+            ...r,
+            sort: 'updated',
+            direction: 'asc',
+            per_page: 100,
+            ...(since === undefined ? {} : { since: since.toISOString() }),
+          })
+        ).map((c) => readComment(c)),
+      ),
+    createComment: (number, body) =>
+      call(async () =>
+        readComment(
+          (await octokit.rest.issues.createComment({ ...r, issue_number: number, body })).data,
+          number,
+        ),
+      ),
+    listIssueEvents: (number) =>
+      call(async () =>
+        (
+          await octokit.paginate(octokit.rest.issues.listEvents, {
+            ...r,
+            issue_number: number,
+            per_page: 100,
+          })
+        ).map(readIssueEvent),
+      ),
+    listPulls: ({ state = 'all', direction = 'desc' } = {}) =>
+      call(async () =>
+        (
+          await octokit.paginate(octokit.rest.pulls.list, {
+            ...r,
+            state,
+            sort: 'updated',
+            direction,
+            per_page: 100,
+          })
+        ).map(readPull),
+      ),
+    getPull: (number) =>
+      call(async () => readPull((await octokit.rest.pulls.get({ ...r, pull_number: number })).data)),
+    createPull: (options) =>
+      call(async () => readPull((await octokit.rest.pulls.create({ ...r, ...options })).data)),
+    updatePull: (number, changes) =>
+      call(async () =>
+        readPull((await octokit.rest.pulls.update({ ...r, pull_number: number, ...changes })).data),
+      ),
+    mergePull: (number) =>
+      call(async (): Promise<ForgeMergeResult> => {
+        const { data } = await octokit.rest.pulls.merge({ ...r, pull_number: number, merge_method: 'merge' });
+        return { merged: true, sha: data.sha || null };
+      }),
+    listReviews: (number) =>
+      call(async () =>
+        (
+          await octokit.paginate(octokit.rest.pulls.listReviews, { ...r, pull_number: number, per_page: 100 })
+        ).map(readReview),
+      ),
+    createReview: (number, { event, body }) =>
+      call(async () =>
+        readReview(
+          (
+            await octokit.rest.pulls.createReview({
+              ...r,
+              pull_number: number,
+              event,
+              ...(body === undefined ? {} : { body }),
+            })
+          ).data,
+        ),
+      ),
+  };
+}
