@@ -110,15 +110,24 @@ export async function performAction(action: Action, target: ActionTarget): Promi
     case 'mark_done':
       await label(action.issue_number, DONE_LABEL);
       return;
-    case 'escalate':
-      await step('issue', () =>
-        openIssueOnce(
-          target.forge,
-          { kind: 'escalation', sprint_id: target.sprint_id, task_id: action.task_id },
-          escalationDraft(target.sprint_id, action),
-        ),
-      );
+    case 'escalate': {
+      // One escalation issue per task: escalated again later (after a `resolved`), the task
+      // gets the new reason as a comment on it, reopened, rather than a second issue. The
+      // issue's body names the action that opened it, so a retry of that same action is not
+      // taken for a second escalation.
+      const opened = await openIssueOnce(
+        target.forge,
+        { kind: 'escalation', sprint_id: target.sprint_id, task_id: action.task_id },
+        escalationDraft(target.sprint_id, action),
+      ).catch((error: unknown) => {
+        throw new StepFailed('issue', error);
+      });
+      if (opened.created || opened.issue.body.includes(actionMarker(action.key))) return;
+      if (opened.issue.state === 'closed')
+        await step('reopen', () => target.forge.updateIssue(opened.issue_number, { state: 'open' }));
+      await comment(opened.issue_number, `Escalated again (agent \`${action.agent_id}\`): ${action.reason}`);
       return;
+    }
     case 'probe':
       await comment(action.issue_number, action.message);
       return;
@@ -150,6 +159,8 @@ function escalationDraft(
   return {
     title: `Escalation: task ${action.task_id} of sprint ${sprintId}`,
     body: [
+      actionMarker(action.key),
+      '',
       '## Human intervention required',
       '',
       `- Sprint: \`${sprintId}\``,

@@ -15,6 +15,8 @@ import { formatReported, reportedError, snippet } from '../../engine/run/reporte
 /** The token's environment variable (CALORON §6). */
 export const SHELL_TOKEN_ENV = 'CALORON_SHELL_TOKEN';
 export const DEFAULT_SHELL_TIMEOUT_MS = 30_000;
+/** Overrides the timeout of one shell call, in ms (execute_actions reads it from the stage's environment). */
+export const SHELL_TIMEOUT_ENV = 'CALORON_SHELL_TIMEOUT_MS';
 
 /** `POST /spawn` (CALORON §6). */
 export interface SpawnRequest {

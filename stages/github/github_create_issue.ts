@@ -4,7 +4,7 @@
 import { defineStage } from '../../engine/stage/index.js';
 import type { GithubCreateIssueInput, GithubCreateIssueOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { openForgeClient } from './client/index.js';
+import { openStageForge } from './forge-env.js';
 import { openIssueOnce } from './issue-once.js';
 
 export const githubCreateIssue = defineStage<GithubCreateIssueInput, GithubCreateIssueOutput>({
@@ -13,11 +13,12 @@ export const githubCreateIssue = defineStage<GithubCreateIssueInput, GithubCreat
   ...stageSchemas('github_create_issue'),
   effects: ['Network', 'Fallible'],
   run: async (input, ctx) => {
-    const client = openForgeClient(input, { env: ctx.env, signal: ctx.signal });
-    return openIssueOnce(
+    const client = openStageForge(input, ctx);
+    const opened = await openIssueOnce(
       client,
       { kind: 'task', sprint_id: input.sprint_id, task_id: input.task_id },
       { title: input.title, body: input.body, labels: input.labels },
     );
+    return { issue_number: opened.issue_number, created: opened.created };
   },
 });

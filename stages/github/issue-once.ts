@@ -28,6 +28,8 @@ export interface IssueDraft {
 export interface OpenedIssue {
   issue_number: number;
   created: boolean;
+  /** The issue as found or created. */
+  issue: ForgeIssue;
 }
 
 export async function openIssueOnce(
@@ -37,7 +39,7 @@ export async function openIssueOnce(
 ): Promise<OpenedIssue> {
   const kindLabel = KIND_LABEL[marker.kind];
   const existing = await findMarkedIssue(client, marker, kindLabel);
-  if (existing !== undefined) return { issue_number: existing.number, created: false };
+  if (existing !== undefined) return { issue_number: existing.number, created: false, issue: existing };
   const labels = [...new Set([kindLabel, ...draft.labels])];
   const issue = await client.createIssue({
     title: draft.title,
@@ -46,7 +48,7 @@ export async function openIssueOnce(
   });
   const missing = labels.filter((label) => !issue.labels.includes(label));
   if (missing.length > 0) await client.addLabels(issue.number, missing);
-  return { issue_number: issue.number, created: true };
+  return { issue_number: issue.number, created: true, issue };
 }
 
 /** The body with the marker on its own last line (a body already carrying it is kept). */

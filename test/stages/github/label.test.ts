@@ -22,7 +22,10 @@ describe('github_add_label', () => {
     const issue = await fx.client.createIssue({ title: 'Labelled', labels: ['caloron:task'] });
     const result = await addLabel(issue.number, 'caloron:assigned');
     expect(result.labels.sort()).toEqual(['caloron:assigned', 'caloron:task']);
-    expect((await fx.client.getIssue(issue.number)).labels.sort()).toEqual(['caloron:assigned', 'caloron:task']);
+    expect((await fx.client.getIssue(issue.number)).labels.sort()).toEqual([
+      'caloron:assigned',
+      'caloron:task',
+    ]);
   });
 
   it('adding a label the issue already has changes nothing', async () => {

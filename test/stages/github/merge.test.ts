@@ -48,7 +48,9 @@ describe('github_merge_pr', () => {
     await merge(first);
     const error: unknown = await merge(second).catch((reason: unknown) => reason);
     expect(error).toMatchObject({ code: 'NOE_FORGE_FAILED', details: { status: 405, pr_number: second } });
-    expect((error as Error).message).toMatch(new RegExp(`pull request #${second} .* cannot be merged .* stays open`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`pull request #${second} .* cannot be merged .* stays open`),
+    );
     const pull = await fx.client.getPull(second);
     expect([pull.state, pull.merged]).toEqual(['open', false]);
     expect(await onMain('same.txt')).toBe('one');
