@@ -1,17 +1,27 @@
 #!/usr/bin/env node
-// The `caloron` executable. The sprint commands (sprint, demo, forge, shell, harness)
-// arrive with the issues that build them; until then it answers --help and --version.
+// The `caloron` executable. The sprint commands (sprint, demo, shell, harness) arrive
+// with the issues that build them; `forge` serves the embedded local forge.
 import { packageVersion } from '../../engine/cli/index.js';
+import { isNoetherError } from '../../engine/errors.js';
+import { forgeCommand } from './forge.js';
 
 const USAGE = `usage: caloron <command>
 
 Caloron runs software sprints with AI agents on the noether-ts engine.
-No sprint commands are available in this version yet; check compositions with
+Commands:
+  forge   serve the embedded GitHub-compatible forge (caloron forge --help)
+Check compositions with
   noether-ts graph check compositions/*.json
 `;
 
-const [command] = process.argv.slice(2);
-if (command === '--version') {
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'forge') {
+  forgeCommand(rest).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`caloron forge: ${isNoetherError(error) ? `${error.code}: ` : ''}${message}\n`);
+    process.exitCode = isNoetherError(error) ? error.exitCode : 3;
+  });
+} else if (command === '--version') {
   process.stdout.write(`${packageVersion()}\n`);
 } else if (command === undefined || command === '--help' || command === 'help') {
   process.stdout.write(USAGE);

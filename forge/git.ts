@@ -1,0 +1,193 @@
+// The forge's git side: bare repositories that agents clone and push to over the file
+// system, read and merged with plumbing only (no work tree, no index), so a merge never
+// touches a checkout and two repositories never share state. A merge is GitHub's default
+// "merge commit": `git merge-tree --write-tree` (git ≥ 2.38) computes the merged tree or
+// reports a conflict, `commit-tree` makes the two-parent commit, and `update-ref` moves
+// the base branch only if it still points where the merge started (compare and swap).
+import { mkdir } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { execa } from 'execa';
+
+/** The forge commits as itself; agents' commits keep their own authors. */
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Caloron Forge',
+  GIT_AUTHOR_EMAIL: 'forge@caloron.local',
+  GIT_COMMITTER_NAME: 'Caloron Forge',
+  GIT_COMMITTER_EMAIL: 'forge@caloron.local',
+};
+
+async function git(repo: string, args: string[], input?: string): Promise<string> {
+  const result = await execa('git', ['--git-dir', repo, ...args], {
+    env: IDENTITY,
+    ...(input === undefined ? {} : { input }),
+    stripFinalNewline: true,
+  });
+  return result.stdout;
+}
+
+/** A bare repository whose `branch` holds one commit with a README (GitHub's auto_init). */
+export async function initBareRepository(repo: string, branch: string, readme: string): Promise<void> {
+  await mkdir(dirname(repo), { recursive: true });
+  await execa('git', ['init', '--quiet', '--bare', `--initial-branch=${branch}`, repo]);
+  const blob = await git(repo, ['hash-object', '-w', '--stdin'], readme);
+  const tree = await git(repo, ['mktree'], `100644 blob ${blob}\tREADME.md\n`);
+  const commit = await git(repo, ['commit-tree', tree, '-m', 'Initial commit']);
+  await git(repo, ['update-ref', `refs/heads/${branch}`, commit]);
+}
+
+/** The commit a branch points at, or null when the branch does not exist. */
+export async function branchSha(repo: string, branch: string): Promise<string | null> {
+  const result = await execa(
+    'git',
+    ['--git-dir', repo, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`],
+    {
+      reject: false,
+    },
+  );
+  return result.exitCode === 0 ? result.stdout.trim() : null;
+}
+
+export type MergeOutcome = { merged: true; sha: string } | { merged: false; conflict: true };
+
+/** Merges `head` into `base` with a merge commit; a conflict changes nothing. */
+export async function mergeBranches(
+  repo: string,
+  base: string,
+  headSha: string,
+  message: string,
+): Promise<MergeOutcome> {
+  const baseSha = await branchSha(repo, base);
+  if (baseSha === null) return { merged: false, conflict: true };
+  const tree = await execa(
+    'git',
+    ['--git-dir', repo, 'merge-tree', '--write-tree', '--no-messages', baseSha, headSha],
+    {
+      reject: false,
+    },
+  );
+  if (tree.exitCode !== 0) return { merged: false, conflict: true };
+  const treeId = tree.stdout.split('\n')[0] ?? '';
+  const sha = await git(repo, ['commit-tree', treeId, '-p', baseSha, '-p', headSha, '-m', message]);
+  await git(repo, ['update-ref', `refs/heads/${base}`, sha, baseSha]);
+  return { merged: true, sha };
+}
+
+/** Whether `head` merges cleanly into `base` (GitHub's `mergeable`). */
+export async function canMerge(repo: string, base: string, headSha: string): Promise<boolean> {
+  const baseSha = await branchSha(repo, base);
+  if (baseSha === null) return false;
+  const tree = await execa(
+    'git',
+    ['--git-dir', repo, 'merge-tree', '--write-tree', '--no-messages', baseSha, headSha],
+    {
+      reject: false,
+    },
+  );
+  return tree.exitCode === 0;
+}
+
+export interface DiffStats {
+  commits: number;
+  additions: number;
+  deletions: number;
+  changed_files: number;
+}
+
+/** What a PR brings: commits and line counts from the merge base to the head. */
+export async function diffStats(repo: string, baseRef: string, headSha: string): Promise<DiffStats> {
+  const baseSha = await branchSha(repo, baseRef);
+  if (baseSha === null) return { commits: 0, additions: 0, deletions: 0, changed_files: 0 };
+  const count = await git(repo, ['rev-list', '--count', `${baseSha}..${headSha}`]);
+  const numstat = await git(repo, ['diff', '--numstat', `${baseSha}...${headSha}`]);
+  const stats = { commits: Number(count), additions: 0, deletions: 0, changed_files: 0 };
+  for (const line of numstat.split('\n').filter(Boolean)) {
+    const [added, deleted] = line.split('\t');
+    stats.changed_files += 1;
+    stats.additions += Number(added) || 0; // binary files show "-"
+    stats.deletions += Number(deleted) || 0;
+  }
+  return stats;
+}
+
+export interface CommitFacts {
+  sha: string;
+  tree: string;
+  parents: string[];
+  author: { name: string; email: string; date: string };
+  committer: { name: string; email: string; date: string };
+  message: string;
+}
+
+const FIELD = '%x1f';
+const RECORD = '%x1e';
+
+/** The commits reachable from a branch, newest first (`git log` order). */
+export async function listCommits(repo: string, branch: string): Promise<CommitFacts[]> {
+  if ((await branchSha(repo, branch)) === null) return [];
+  const format = ['%H', '%T', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join(FIELD) + RECORD;
+  const out = await git(repo, ['log', `--format=${format}`, `refs/heads/${branch}`]);
+  return out
+    .split('\x1e')
+    .map((record) => record.replace(/^\n/, ''))
+    .filter(Boolean)
+    .map((record) => {
+      const [
+        sha = '',
+        tree = '',
+        parents = '',
+        an = '',
+        ae = '',
+        ad = '',
+        cn = '',
+        ce = '',
+        cd = '',
+        message = '',
+      ] = record.split('\x1f');
+      return {
+        sha,
+        tree,
+        parents: parents.split(' ').filter(Boolean),
+        author: { name: an, email: ae, date: utc(ad) },
+        committer: { name: cn, email: ce, date: utc(cd) },
+        message: message.trimEnd(),
+      };
+    });
+}
+
+const LANGUAGES: Record<string, string> = {
+  '.ts': 'TypeScript',
+  '.tsx': 'TypeScript',
+  '.js': 'JavaScript',
+  '.mjs': 'JavaScript',
+  '.cjs': 'JavaScript',
+  '.py': 'Python',
+  '.rs': 'Rust',
+  '.go': 'Go',
+  '.java': 'Java',
+  '.rb': 'Ruby',
+  '.c': 'C',
+  '.h': 'C',
+  '.cpp': 'C++',
+  '.cs': 'C#',
+  '.sh': 'Shell',
+  '.html': 'HTML',
+  '.css': 'CSS',
+};
+
+/** Bytes per language on a branch, by file extension (a small cousin of linguist). */
+export async function languageBytes(repo: string, branch: string): Promise<Record<string, number>> {
+  if ((await branchSha(repo, branch)) === null) return {};
+  const out = await git(repo, ['ls-tree', '-r', '-l', `refs/heads/${branch}`]);
+  const bytes: Record<string, number> = {};
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [meta = '', path = ''] = line.split('\t');
+    const language = LANGUAGES[extname(path).toLowerCase()];
+    const size = Number(meta.trim().split(/\s+/)[3]);
+    if (language !== undefined && Number.isFinite(size)) bytes[language] = (bytes[language] ?? 0) + size;
+  }
+  return bytes;
+}
+
+function utc(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
