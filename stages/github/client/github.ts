@@ -66,17 +66,15 @@ function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unkn
   const { policy, token, baseUrl } = attempt;
   octokit.hook.wrap('request', async (request, options) => {
     const place = placeOf(baseUrl, options.method, options.url);
+    // Hooks share one options object (before-after-hook binds it to every layer), so the
+    // attempt's token and signal are set on it in place: a copy would not reach the
+    // layers below this one.
     const secret = token();
-    const headers =
-      secret === undefined || secret === ''
-        ? options.headers
-        : { ...options.headers, authorization: `token ${secret}` };
+    if (secret === undefined || secret === '') delete options.headers.authorization;
+    else options.headers.authorization = `token ${secret}`;
+    options.request = { ...options.request, signal: attemptSignal(policy) };
     try {
-      return await request({
-        ...options,
-        headers,
-        request: { ...options.request, signal: attemptSignal(policy) },
-      });
+      return await request(options);
     } catch (error) {
       if (!(error instanceof RequestError) || error.response === undefined) {
         throw transportFailure(place, policy, error);
