@@ -14,6 +14,7 @@
 // - a merge retried finds the pull request merged and counts that as done (merge.ts);
 // - a spawn or restart retried asks the shell again: the shell replaces the agent's process
 //   (CALORON §6), so the agent runs once; the window is the shell's call, not ours.
+import { isNoetherError } from '../../engine/errors.js';
 import type { Action } from '../../schemas/generated/types.js';
 import type { ForgeClient } from '../github/client/types.js';
 import { ESCALATED_LABEL, openIssueOnce } from '../github/issue-once.js';
@@ -39,7 +40,12 @@ export class StepFailed extends Error {
     readonly step: string,
     readonly error: unknown,
   ) {
-    super(`${step}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    super(
+      `${step}: ${isNoetherError(error) ? `${error.code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
     this.name = 'StepFailed';
   }
 }

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Action } from '../../../schemas/generated/types.js';
 import { executeActions } from '../../../stages/dag/index.js';
+import { readMarker } from '../../../stages/github/marker.js';
 import { callStage } from '../call-stage.js';
 import { startForgeFixture, type ForgeFixture } from '../github/forge-fixture.js';
 import { tempProject } from '../../temp-project.js';
@@ -29,7 +30,7 @@ afterEach(() => {
 });
 
 /** A sprint of its own per test: its own KV directory (journal) and issues. */
-async function sprint(issues = 2) {
+async function sprint(issues = 2, sprintId = 's1') {
   const kvDir = tempProject();
   const env = {
     ...fx.env,
@@ -42,8 +43,9 @@ async function sprint(issues = 2) {
     CALORON_SHELL_TIMEOUT_MS: '300',
   };
   const numbers: number[] = [];
-  for (let i = 0; i < issues; i += 1) numbers.push((await fx.client.createIssue({ title: `Task ${i}` })).number);
-  const input = (actions: Action[]) => ({ sprint_id: 's1', ...fx.config, shell_url: shell.url, actions });
+  for (let i = 0; i < issues; i += 1)
+    numbers.push((await fx.client.createIssue({ title: `Task ${i}` })).number);
+  const input = (actions: Action[]) => ({ sprint_id: sprintId, ...fx.config, shell_url: shell.url, actions });
   const execute = (actions: Action[]) =>
     callStage(executeActions, input(actions), { env }) as Promise<{
       actions_taken: string[];
@@ -91,10 +93,19 @@ describe('execute_actions under faults', () => {
     const { numbers, execute } = await sprint();
     const [first = 0, second = 0] = numbers;
     fx.forge.setFaults([{ method: 'POST', path: `/repos/*/*/issues/${first}/labels`, status: 500 }]);
-    const actions = [markDone('s1:a:mark_done:0', first), probe('s1:b:probe:0', second), restart('s1:b:restart:1')];
+    const actions = [
+      markDone('s1:a:mark_done:0', first),
+      probe('s1:b:probe:0', second),
+      restart('s1:b:restart:1'),
+    ];
     const failed = await execute(actions);
     expect(failed.actions_taken).toEqual(['s1:b:probe:0', 's1:b:restart:1']);
-    expect(failed.errors).toEqual([{ key: 's1:a:mark_done:0', message: expect.stringMatching(/^mark_done label: .*500/) }]);
+    expect(failed.errors).toEqual([
+      {
+        key: 's1:a:mark_done:0',
+        message: expect.stringMatching(/^mark_done label: NOE_FORGE_FAILED: .*500/),
+      },
+    ]);
     expect((await fx.client.getIssue(first)).labels).toEqual([]);
 
     fx.forge.setFaults([]);
@@ -110,7 +121,9 @@ describe('execute_actions under faults', () => {
     const before = shell.requests.length;
     shell.failNext('/spawn', 503);
     const failed = await execute([action]);
-    expect(failed.errors).toEqual([{ key: action.key, message: expect.stringMatching(/^spawn_agent spawn: .*HTTP 503/) }]);
+    expect(failed.errors).toEqual([
+      { key: action.key, message: expect.stringMatching(/^spawn_agent spawn: NOE_SHELL_FAILED: .*HTTP 503/) },
+    ]);
     expect(await execute([action])).toEqual({ actions_taken: [action.key], errors: [] });
     expect(await fx.client.listIssueComments(issue)).toHaveLength(1);
     expect(shell.requests.length - before).toBe(1);
@@ -122,7 +135,10 @@ describe('execute_actions under faults', () => {
     fx.forge.setFaults([
       { method: 'POST', path: `/repos/*/*/issues/${issue}/comments`, status: 429, retry_after: 1, times: 1 },
     ]);
-    expect(await execute([probe('s1:b:probe:0', issue)])).toEqual({ actions_taken: ['s1:b:probe:0'], errors: [] });
+    expect(await execute([probe('s1:b:probe:0', issue)])).toEqual({
+      actions_taken: ['s1:b:probe:0'],
+      errors: [],
+    });
     expect(fx.forge.faults()).toEqual([]);
     expect(await fx.client.listIssueComments(issue)).toHaveLength(1);
   });
@@ -133,7 +149,12 @@ describe('execute_actions under faults', () => {
     fx.forge.setFaults([{ method: 'POST', path: `/repos/*/*/issues/${first}/labels`, delay_ms: 2_000 }]);
     const result = await execute([markDone('s1:a:mark_done:0', first), probe('s1:b:probe:0', second)]);
     expect(result.actions_taken).toEqual(['s1:b:probe:0']);
-    expect(result.errors).toEqual([{ key: 's1:a:mark_done:0', message: expect.stringMatching(/time/i) }]);
+    expect(result.errors).toEqual([
+      {
+        key: 's1:a:mark_done:0',
+        message: expect.stringMatching(/^mark_done label: NOE_TIMEOUT: .*no answer within 300 ms/),
+      },
+    ]);
   });
 
   it('records a shell that does not answer in time, and goes on', async () => {
@@ -143,44 +164,55 @@ describe('execute_actions under faults', () => {
     const result = await execute([restart('s1:b:restart:0'), probe('s1:b:probe:1', issue)]);
     expect(result.actions_taken).toEqual(['s1:b:probe:1']);
     expect(result.errors).toEqual([
-      { key: 's1:b:restart:0', message: expect.stringMatching(/^restart restart: .*did not answer within 300 ms/) },
+      {
+        key: 's1:b:restart:0',
+        message: expect.stringMatching(/^restart restart: NOE_TIMEOUT: .*did not answer within 300 ms/),
+      },
     ]);
   });
 
   it('a lost journal repeats no comment and no escalation issue (found by their markers)', async () => {
-    const { kvDir, numbers, execute } = await sprint(1);
+    const { kvDir, numbers, execute } = await sprint(1, 'lost');
     const [issue = 0] = numbers;
-    const actions = [probe('s1:b:probe:0', issue), escalate('s1:a:escalate:0', issue)];
+    const actions = [probe('lost:b:probe:0', issue), escalate('lost:a:escalate:0', issue)];
     const escalations = async () =>
-      (await fx.client.listIssues({ state: 'all', labels: ['caloron:escalated'] })).filter((found) =>
-        found.body.includes(`task=a `) && found.body.includes(`Task \`a\` (#${issue})`),
+      (await fx.client.listIssues({ state: 'all', labels: ['caloron:escalated'] })).filter(
+        (found) => readMarker(found.body)?.sprint_id === 'lost',
       );
     await execute(actions);
-    rmSync(join(kvDir, 's1.journal.jsonl'));
-    expect(await execute(actions)).toEqual({ actions_taken: actions.map((action) => action.key), errors: [] });
+    rmSync(join(kvDir, 'lost.journal.jsonl'));
+    expect(await execute(actions)).toEqual({
+      actions_taken: actions.map((action) => action.key),
+      errors: [],
+    });
     expect(await fx.client.listIssueComments(issue)).toHaveLength(1);
     expect(await escalations()).toHaveLength(1);
   });
 
   it('rerun after the process was killed between two actions, repeats nothing it had done', async () => {
-    const { kvDir, env, numbers, input, execute } = await sprint(2);
+    const { kvDir, env, numbers, input, execute } = await sprint(2, 'crash');
     const [first = 0, second = 0] = numbers;
     const actions = [
-      spawnAgent('s1:a:spawn_agent:0', first),
-      escalate('s1:a:escalate:1', first),
-      restart('s1:b:restart:0'),
-      markDone('s1:b:mark_done:0', second),
+      spawnAgent('crash:a:spawn_agent:0', first),
+      escalate('crash:a:escalate:1', first),
+      restart('crash:b:restart:0'),
+      markDone('crash:b:mark_done:0', second),
     ];
     const before = shell.requests.length;
     shell.hang('/restart');
     const child = execa(
       process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'execute-actions-child.ts'), JSON.stringify(input(actions))],
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'execute-actions-child.ts'),
+        JSON.stringify(input(actions)),
+      ],
       { env: { ...env, CALORON_SHELL_TIMEOUT_MS: '60000' }, extendEnv: false, reject: false },
     );
-    const journal = join(kvDir, 's1.journal.jsonl');
+    const journal = join(kvDir, 'crash.journal.jsonl');
     // The child is inside the third action (the shell hangs) once the second one is journaled.
-    for (let waited = 0; !readJournal(journal).includes('s1:a:escalate:1'); waited += 50) {
+    for (let waited = 0; !readJournal(journal).includes('crash:a:escalate:1'); waited += 50) {
       if (waited > 20_000) throw new Error('the child never got past the second action');
       await sleep(50);
     }
@@ -189,13 +221,13 @@ describe('execute_actions under faults', () => {
     shell.release();
 
     expect(await execute(actions)).toEqual({
-      actions_taken: ['s1:b:restart:0', 's1:b:mark_done:0'],
+      actions_taken: ['crash:b:restart:0', 'crash:b:mark_done:0'],
       errors: [],
     });
     expect(await fx.client.listIssueComments(first)).toHaveLength(1);
     expect(shell.requests.slice(before).map((request) => request.route)).toEqual(['/spawn', '/restart']);
     const escalations = await fx.client.listIssues({ state: 'all', labels: ['caloron:escalated'] });
-    expect(escalations.filter((found) => found.body.includes(`(#${first})`))).toHaveLength(1);
+    expect(escalations.filter((found) => readMarker(found.body)?.sprint_id === 'crash')).toHaveLength(1);
   }, 30_000);
 });
 

@@ -65,7 +65,8 @@ describe('github_create_issue', () => {
 
   it('finds the issue past the first page of the listing', async () => {
     const oldest = await create('e');
-    for (let n = 0; n < 35; n += 1) await create(`filler-${n}`);
+    for (let n = 0; n < 35; n += 1)
+      await fx.client.createIssue({ title: `Filler ${n}`, body: `filler ${n}`, labels: ['caloron:task'] });
     expect(await create('e')).toEqual({ issue_number: oldest.issue_number, created: false });
   });
 
