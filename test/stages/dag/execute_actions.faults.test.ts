@@ -103,7 +103,7 @@ describe('execute_actions under faults', () => {
     expect(failed.errors).toEqual([
       {
         key: 's1:a:mark_done:0',
-        message: expect.stringMatching(/^mark_done label: NOE_FORGE_FAILED: .*500/),
+        message: expect.stringMatching(/^mark_done label: NOE_FORGE_FAILED: .*500/) as string,
       },
     ]);
     expect((await fx.client.getIssue(first)).labels).toEqual([]);
@@ -122,7 +122,10 @@ describe('execute_actions under faults', () => {
     shell.failNext('/spawn', 503);
     const failed = await execute([action]);
     expect(failed.errors).toEqual([
-      { key: action.key, message: expect.stringMatching(/^spawn_agent spawn: NOE_SHELL_FAILED: .*HTTP 503/) },
+      {
+        key: action.key,
+        message: expect.stringMatching(/^spawn_agent spawn: NOE_SHELL_FAILED: .*HTTP 503/) as string,
+      },
     ]);
     expect(await execute([action])).toEqual({ actions_taken: [action.key], errors: [] });
     expect(await fx.client.listIssueComments(issue)).toHaveLength(1);
@@ -152,7 +155,7 @@ describe('execute_actions under faults', () => {
     expect(result.errors).toEqual([
       {
         key: 's1:a:mark_done:0',
-        message: expect.stringMatching(/^mark_done label: NOE_TIMEOUT: .*no answer within 300 ms/),
+        message: expect.stringMatching(/^mark_done label: NOE_TIMEOUT: .*no answer within 300 ms/) as string,
       },
     ]);
   });
@@ -166,7 +169,9 @@ describe('execute_actions under faults', () => {
     expect(result.errors).toEqual([
       {
         key: 's1:b:restart:0',
-        message: expect.stringMatching(/^restart restart: NOE_TIMEOUT: .*did not answer within 300 ms/),
+        message: expect.stringMatching(
+          /^restart restart: NOE_TIMEOUT: .*did not answer within 300 ms/,
+        ) as string,
       },
     ]);
   });
