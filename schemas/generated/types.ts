@@ -96,6 +96,8 @@ export interface CaloronSchemas {
   build_tick_output__output?: BuildTickOutputOutput;
   check_agent_health__input?: CheckAgentHealthInput;
   check_agent_health__output?: CheckAgentHealthOutput;
+  collect_sprint_feedback__input?: CollectSprintFeedbackInput;
+  collect_sprint_feedback__output?: CollectSprintFeedbackOutput;
   compose_intervention_message__input?: ComposeInterventionMessageInput;
   compose_intervention_message__output?: ComposeInterventionMessageOutput;
   compute_sprint_kpis__input?: ComputeSprintKpisInput;
@@ -114,8 +116,12 @@ export interface CaloronSchemas {
   dev_po__output?: DevPoOutput;
   execute_actions__input?: ExecuteActionsInput;
   execute_actions__output?: ExecuteActionsOutput;
+  fetch_repo_context__input?: FetchRepoContextInput;
+  fetch_repo_context__output?: FetchRepoContextOutput;
   generate_sprint_dag__input?: GenerateSprintDagInput;
   generate_sprint_dag__output?: GenerateSprintDagOutput;
+  get_pr_status__input?: GetPrStatusInput;
+  get_pr_status__output?: GetPrStatusOutput;
   github_add_label__input?: GithubAddLabelInput;
   github_add_label__output?: GithubAddLabelOutput;
   github_create_issue__input?: GithubCreateIssueInput;
@@ -728,6 +734,15 @@ export interface CheckAgentHealthInput {
 export interface CheckAgentHealthOutput {
   results: HealthResult[];
 }
+export interface CollectSprintFeedbackInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  issue_numbers: number[];
+}
+export interface CollectSprintFeedbackOutput {
+  feedback_items: FeedbackItem[];
+}
 export interface ComposeInterventionMessageInput {
   agent_id: Id;
   task_title: string;
@@ -924,6 +939,36 @@ export interface ExecuteActionsOutput {
   actions_taken: string[];
   errors: ActionError[];
 }
+export interface FetchRepoContextInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+}
+export interface FetchRepoContextOutput {
+  repo: string;
+  description: string;
+  default_branch: string;
+  open_issue_count: number;
+  open_issues: OpenIssueSummary[];
+  recent_commits: CommitSummary[];
+  languages: {
+    [k: string]: number | undefined;
+  };
+}
+export interface OpenIssueSummary {
+  number: number;
+  title: string;
+  labels: string[];
+}
+export interface CommitSummary {
+  sha: string;
+  /**
+   * The first line of the commit message.
+   */
+  message: string;
+  author: string | null;
+  date: Timestamp | null;
+}
 export interface GenerateSprintDagInput {
   /**
    * What the sprint is for; needs at least one non-blank character.
@@ -942,6 +987,35 @@ export interface GenerateSprintDagInput {
 export interface GenerateSprintDagOutput {
   sprint_id: Id;
   tasks: PlanTask[];
+}
+export interface GetPrStatusInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  pr_number: number;
+}
+export interface GetPrStatusOutput {
+  pr_number: number;
+  state: 'open' | 'closed';
+  merged: boolean;
+  /**
+   * null while the forge is still computing it.
+   */
+  mergeable: boolean | null;
+  draft: boolean;
+  head_ref: string;
+  head_sha: string;
+  base_ref: string;
+  review_state: 'pending' | 'approved' | 'changes_requested';
+  /**
+   * One entry per reviewer, in the order they first reviewed: where their reviews stand now.
+   */
+  reviewers: ReviewerStanding[];
+}
+export interface ReviewerStanding {
+  login: string;
+  state: 'approved' | 'changes_requested' | 'commented' | 'dismissed';
+  submitted_at: Timestamp;
 }
 export interface GithubAddLabelInput {
   repo: RepoName;
@@ -992,6 +1066,7 @@ export interface GithubPollEventsInput {
   token_env: TokenEnv;
   since: Timestamp | null;
   seen: string[];
+  sprint_id?: Id;
 }
 /**
  * What github_poll_events returns (CALORON §3): the new events in forge order, when the poll ran, and the cursor for the next poll — since stepped back by a small overlap, seen the ids already delivered inside that overlap (both persisted by save_tick_state).

@@ -17,11 +17,11 @@ import type {
   ExecuteActionsOutput,
 } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { envInteger, openStageForge } from '../github/forge-env.js';
+import { stageClient } from '../github/stage-client.js';
 import { kvDirectory } from '../sprint/kv-store.js';
 import { Journal } from './journal.js';
 import { performAction, StepFailed, type ActionTarget } from './perform-action.js';
-import { openShellClient, SHELL_TIMEOUT_ENV } from './shell-client.js';
+import { openShellClient } from './shell-client.js';
 
 export const executeActions = defineStage<ExecuteActionsInput, ExecuteActionsOutput>({
   name: 'execute_actions',
@@ -37,12 +37,8 @@ export const executeActions = defineStage<ExecuteActionsInput, ExecuteActionsOut
     const target: ActionTarget = {
       sprint_id: input.sprint_id,
       repo: input.repo,
-      forge: openStageForge(input, ctx),
-      shell: openShellClient(input.shell_url, {
-        env: ctx.env,
-        signal: ctx.signal,
-        timeoutMs: envInteger(ctx.env, SHELL_TIMEOUT_ENV),
-      }),
+      forge: stageClient(input, ctx),
+      shell: openShellClient(input.shell_url, { env: ctx.env, signal: ctx.signal }),
       journal: await Journal.open(kvDirectory(ctx.env), input.sprint_id),
     };
     for (const action of input.actions) {

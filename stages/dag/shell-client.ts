@@ -15,7 +15,7 @@ import { formatReported, reportedError, snippet } from '../../engine/run/reporte
 /** The token's environment variable (CALORON §6). */
 export const SHELL_TOKEN_ENV = 'CALORON_SHELL_TOKEN';
 export const DEFAULT_SHELL_TIMEOUT_MS = 30_000;
-/** Overrides the timeout of one shell call, in ms (execute_actions reads it from the stage's environment). */
+/** The timeout of one shell call, in ms, from the stage's environment when the caller sets none. */
 export const SHELL_TIMEOUT_ENV = 'CALORON_SHELL_TIMEOUT_MS';
 
 /** `POST /spawn` (CALORON §6). */
@@ -53,16 +53,22 @@ export interface ShellClientOptions {
 
 export function openShellClient(shellUrl: string, options: ShellClientOptions): ShellClient {
   const base = shellUrl.replace(/\/+$/, '');
+  // Read once, when the client opens: a bad value fails the stage before any action runs.
+  const timeoutMs = options.timeoutMs ?? envTimeout(options.env) ?? DEFAULT_SHELL_TIMEOUT_MS;
   const post = (path: string, body: object): Promise<ShellReply> =>
-    postShell(`${base}${path}`, body, options);
+    postShell(`${base}${path}`, body, { ...options, timeoutMs });
   return {
     spawn: (request) => post('/spawn', request),
     restart: (request) => post('/restart', request),
   };
 }
 
-async function postShell(url: string, body: object, options: ShellClientOptions): Promise<ShellReply> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS;
+async function postShell(
+  url: string,
+  body: object,
+  options: ShellClientOptions & { timeoutMs: number },
+): Promise<ShellReply> {
+  const { timeoutMs } = options;
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([options.signal, deadline]);
   const fail = (
@@ -112,4 +118,15 @@ function parseReply(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function envTimeout(env: ShellClientOptions['env']): number | undefined {
+  const text = env[SHELL_TIMEOUT_ENV];
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d+$/.test(text) || Number(text) === 0)
+    throw new NoetherError(
+      'NOE_USAGE',
+      `${SHELL_TIMEOUT_ENV}=${JSON.stringify(text)} is not a positive whole number of ms`,
+    );
+  return Number(text);
 }

@@ -4,7 +4,7 @@
 import { defineStage } from '../../engine/stage/index.js';
 import type { GithubAddLabelInput, GithubAddLabelOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { openStageForge } from './forge-env.js';
+import { stageClient } from './stage-client.js';
 
 export const githubAddLabel = defineStage<GithubAddLabelInput, GithubAddLabelOutput>({
   name: 'github_add_label',
@@ -12,7 +12,7 @@ export const githubAddLabel = defineStage<GithubAddLabelInput, GithubAddLabelOut
   ...stageSchemas('github_add_label'),
   effects: ['Network', 'Fallible'],
   run: async (input, ctx) => {
-    const client = openStageForge(input, ctx);
+    const client = stageClient(input, ctx);
     return { labels: await client.addLabels(input.issue_number, [input.label]) };
   },
 });

@@ -4,7 +4,7 @@
 import { defineStage } from '../../engine/stage/index.js';
 import type { GithubCreateIssueInput, GithubCreateIssueOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { openStageForge } from './forge-env.js';
+import { stageClient } from './stage-client.js';
 import { openIssueOnce } from './issue-once.js';
 
 export const githubCreateIssue = defineStage<GithubCreateIssueInput, GithubCreateIssueOutput>({
@@ -13,7 +13,7 @@ export const githubCreateIssue = defineStage<GithubCreateIssueInput, GithubCreat
   ...stageSchemas('github_create_issue'),
   effects: ['Network', 'Fallible'],
   run: async (input, ctx) => {
-    const client = openStageForge(input, ctx);
+    const client = stageClient(input, ctx);
     const opened = await openIssueOnce(
       client,
       { kind: 'task', sprint_id: input.sprint_id, task_id: input.task_id },

@@ -4,7 +4,7 @@
 import { defineStage } from '../../engine/stage/index.js';
 import type { GithubMergePrInput, GithubMergePrOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { openStageForge } from './forge-env.js';
+import { stageClient } from './stage-client.js';
 import { mergeOnce } from './merge.js';
 
 export const githubMergePr = defineStage<GithubMergePrInput, GithubMergePrOutput>({
@@ -13,7 +13,7 @@ export const githubMergePr = defineStage<GithubMergePrInput, GithubMergePrOutput
   ...stageSchemas('github_merge_pr'),
   effects: ['Network', 'Fallible'],
   run: async (input, ctx) => {
-    const client = openStageForge(input, ctx);
+    const client = stageClient(input, ctx);
     return mergeOnce(client, input.pr_number);
   },
 });

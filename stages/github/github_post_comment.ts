@@ -3,7 +3,7 @@
 import { defineStage } from '../../engine/stage/index.js';
 import type { GithubPostCommentInput, GithubPostCommentOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-import { openStageForge } from './forge-env.js';
+import { stageClient } from './stage-client.js';
 
 export const githubPostComment = defineStage<GithubPostCommentInput, GithubPostCommentOutput>({
   name: 'github_post_comment',
@@ -11,7 +11,7 @@ export const githubPostComment = defineStage<GithubPostCommentInput, GithubPostC
   ...stageSchemas('github_post_comment'),
   effects: ['Network', 'Fallible'],
   run: async (input, ctx) => {
-    const client = openStageForge(input, ctx);
+    const client = stageClient(input, ctx);
     const comment = await client.createComment(input.issue_number, input.body);
     return { comment_id: comment.id };
   },

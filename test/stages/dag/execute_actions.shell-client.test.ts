@@ -94,6 +94,18 @@ describe('the shell client', () => {
     }
   });
 
+  it('takes its timeout from CALORON_SHELL_TIMEOUT_MS, and refuses a value that is no number', async () => {
+    shell.hang('/restart');
+    try {
+      const env = { CALORON_SHELL_TOKEN: shell.token, CALORON_SHELL_TIMEOUT_MS: '150' };
+      const error = await failure(client(env).restart({ sprint_id: 's1', agent_id: 'dev-1' }));
+      expect(error.message).toContain('did not answer within 150 ms');
+    } finally {
+      shell.release();
+    }
+    expect(() => client({ CALORON_SHELL_TIMEOUT_MS: '5s' })).toThrow(/CALORON_SHELL_TIMEOUT_MS="5s"/);
+  });
+
   it('reports NOE_CANCELLED when the stage is cancelled', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -1,0 +1,170 @@
+// github_poll_events against the real embedded forge: every event kind, every page, and
+// exactly once across overlapping polls.
+import { describe, expect, it } from 'vitest';
+import type { Event, GithubPollEventsOutput } from '../../../schemas/generated/types.js';
+import { githubPollEvents } from '../../../stages/github/index.js';
+import { writeMarker } from '../../../stages/github/marker.js';
+import { callStage } from '../call-stage.js';
+import { ENV, type ForgeRepo, forgeRepo } from './local-forge.js';
+
+async function poll(
+  repo: ForgeRepo,
+  cursor: { since: string | null; seen: string[] } = { since: null, seen: [] },
+  extra: Record<string, unknown> = {},
+): Promise<GithubPollEventsOutput> {
+  return (await callStage(
+    githubPollEvents,
+    { ...repo.config, ...cursor, ...extra },
+    { env: ENV },
+  )) as GithubPollEventsOutput;
+}
+
+const ofType = <T extends Event['type']>(events: Event[], type: T) =>
+  events.filter((e): e is Extract<Event, { type: T }> => e.type === type);
+
+describe('github_poll_events on the local forge', () => {
+  it('produces every event kind of a task going through review, with ids, task ids and links', async () => {
+    const repo = await forgeRepo();
+    const { client } = repo;
+    const task = await client.createIssue({
+      title: 'Task a',
+      body: `Do a.\n\n${writeMarker({ kind: 'task', sprint_id: 's1', task_id: 'a' })}`,
+      labels: ['caloron:task'],
+    });
+    const escalation = await client.createIssue({
+      title: 'Escalation b',
+      body: writeMarker({ kind: 'escalation', sprint_id: 's1', task_id: 'b' }),
+      labels: ['caloron:escalated'],
+    });
+    const foreign = await client.createIssue({
+      title: 'Other sprint',
+      body: writeMarker({ kind: 'task', sprint_id: 's0', task_id: 'a' }),
+      labels: ['caloron:task'],
+    });
+    await repo.push('caloron/s1/a', 'a.txt', 'one');
+    const pr = await client.createPull({
+      title: 'A',
+      body: `Closes #${task.number}`,
+      head: 'caloron/s1/a',
+      base: 'main',
+    });
+    await client.createReview(pr.number, { event: 'REQUEST_CHANGES', body: 'needs tests' });
+    await client.createReview(pr.number, { event: 'COMMENT', body: 'nit' });
+    const second = await repo.push('caloron/s1/a', 'a.txt', 'two');
+    await client.createReview(pr.number, { event: 'APPROVE', body: 'ok' });
+    await client.mergePull(pr.number);
+    await repo.push('caloron/s1/b', 'b.txt', 'b');
+    const abandoned = await client.createPull({ title: 'B', body: '', head: 'caloron/s1/b', base: 'main' });
+    await client.updatePull(abandoned.number, { state: 'closed' });
+    const comment = await client.createComment(escalation.number, 'resolved');
+
+    const out = await poll(repo, undefined, { sprint_id: 's1' });
+
+    expect(ofType(out.events, 'issue_opened')).toEqual([
+      expect.objectContaining({ id: `issue_opened:${task.number}`, task_id: 'a', labels: ['caloron:task'] }),
+      expect.objectContaining({
+        id: `issue_opened:${escalation.number}`,
+        task_id: 'b',
+        labels: ['caloron:escalated'],
+      }),
+      expect.not.objectContaining({ task_id: expect.anything() as unknown }),
+    ]);
+    expect(ofType(out.events, 'issue_opened')[2]?.issue_number).toBe(foreign.number);
+    expect(ofType(out.events, 'pr_opened')).toEqual([
+      {
+        id: `pr_opened:${pr.number}:${second}`,
+        type: 'pr_opened',
+        created_at: pr.created_at.toISOString(),
+        pr_number: pr.number,
+        linked_issue: task.number,
+        head_ref: 'caloron/s1/a',
+        head_sha: second,
+      },
+      expect.objectContaining({ pr_number: abandoned.number, linked_issue: null, head_ref: 'caloron/s1/b' }),
+    ]);
+    expect(ofType(out.events, 'pr_review_submitted').map((e) => [e.review_state, e.body])).toEqual([
+      ['changes_requested', 'needs tests'],
+      ['commented', 'nit'],
+      ['approved', 'ok'],
+    ]);
+    expect(ofType(out.events, 'pr_merged')).toEqual([
+      expect.objectContaining({ id: `pr_merged:${pr.number}` }),
+    ]);
+    expect(ofType(out.events, 'pr_closed')).toEqual([
+      expect.objectContaining({ pr_number: abandoned.number }),
+    ]);
+    expect(ofType(out.events, 'issue_comment')).toEqual([
+      expect.objectContaining({
+        id: `comment:${comment.id}`,
+        issue_number: escalation.number,
+        comment_id: comment.id,
+        body: 'resolved',
+        actor: 'caloron',
+      }),
+    ]);
+  });
+
+  it('emits timestamps in Z-form UTC, events sorted by created_at, a cursor stepped back from polled_at', async () => {
+    const repo = await forgeRepo();
+    await repo.client.createIssue({ title: 'x' });
+    await repo.client.createComment(1, 'y');
+    const out = await poll(repo);
+    for (const event of out.events)
+      expect(event.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    const times = out.events.map((e) => Date.parse(e.created_at));
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    expect(Date.parse(out.polled_at) - Date.parse(out.since ?? '')).toBe(2 * 60_000);
+  });
+
+  it('reads every page: 130 issues and 130 comments (the client asks 100 a page)', async () => {
+    const repo = await forgeRepo();
+    const times = (n: number, make: (i: number) => Promise<unknown>) =>
+      Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+    await times(130, (i) => repo.client.createIssue({ title: `issue ${i}` }));
+    await times(130, (i) => repo.client.createComment(1 + (i % 3), `comment ${i}`));
+    const out = await poll(repo);
+    expect(new Set(ofType(out.events, 'issue_opened').map((e) => e.issue_number)).size).toBe(130);
+    expect(new Set(ofType(out.events, 'issue_comment').map((e) => e.comment_id)).size).toBe(130);
+  });
+
+  it('delivers each event exactly once across overlapping polls, including those made between polls', async () => {
+    const repo = await forgeRepo();
+    const { client } = repo;
+    await client.createIssue({ title: 'first' });
+    await client.createComment(1, 'c1');
+    await repo.push('caloron/s1/a', 'a.txt', 'one');
+    const pr = await client.createPull({ title: 'A', body: 'Fixes #1', head: 'caloron/s1/a', base: 'main' });
+
+    const first = await poll(repo);
+    // The forge dates to the second: each poll's events are compared as sets.
+    expect(first.events.map((e) => e.type).sort()).toEqual(['issue_comment', 'issue_opened', 'pr_opened']);
+
+    await client.createComment(1, 'c2');
+    await client.createReview(pr.number, { event: 'REQUEST_CHANGES', body: 'redo' });
+    const second = await poll(repo, first);
+    expect(second.events.map((e) => e.type).sort()).toEqual(['issue_comment', 'pr_review_submitted']);
+
+    const head = await repo.push('caloron/s1/a', 'a.txt', 'two');
+    await client.createIssue({ title: 'second' });
+    const third = await poll(repo, second);
+    expect(third.events.map((e) => e.id).sort()).toEqual([
+      'issue_opened:3',
+      `pr_opened:${pr.number}:${head}`,
+    ]);
+
+    const fourth = await poll(repo, third);
+    expect(fourth.events).toEqual([]);
+    const all = [first, second, third, fourth].flatMap((p) => p.events.map((e) => e.id));
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('dates a push after the review that asked for it, so both in one poll apply in order', async () => {
+    const repo = await forgeRepo();
+    await repo.push('caloron/s1/a', 'a.txt', 'one');
+    const pr = await repo.client.createPull({ title: 'A', body: '', head: 'caloron/s1/a', base: 'main' });
+    await repo.client.createReview(pr.number, { event: 'REQUEST_CHANGES', body: 'redo' });
+    await repo.push('caloron/s1/a', 'a.txt', 'two');
+    const out = await poll(repo);
+    expect(out.events.map((e) => e.type)).toEqual(['pr_review_submitted', 'pr_opened']);
+  });
+});
