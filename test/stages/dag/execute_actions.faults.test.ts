@@ -176,6 +176,38 @@ describe('execute_actions under faults', () => {
     ]);
   });
 
+  it('records a merge conflict: the pull request stays open, the next action is still done', async () => {
+    const { numbers, execute } = await sprint(1, 'conflict');
+    const [issue = 0] = numbers;
+    const first = await fx.openPull('caloron/conflict/x', 'conflict.txt', 'x\n');
+    const second = await fx.openPull('caloron/conflict/y', 'conflict.txt', 'y\n');
+    const merge = (key: string, pr: number): Action => ({
+      key,
+      type: 'merge_pr',
+      task_id: 'x',
+      issue_number: issue,
+      pr_number: pr,
+    });
+    const result = await execute([
+      merge('conflict:x:merge_pr:0', first),
+      merge('conflict:y:merge_pr:0', second),
+      markDone('conflict:x:mark_done:1', issue),
+    ]);
+    expect(result.actions_taken).toEqual(['conflict:x:merge_pr:0', 'conflict:x:mark_done:1']);
+    expect(result.errors).toEqual([
+      {
+        key: 'conflict:y:merge_pr:0',
+        message: expect.stringMatching(
+          new RegExp(
+            `^merge_pr merge: NOE_FORGE_FAILED: pull request #${second} .*cannot be merged.* stays open`,
+          ),
+        ) as string,
+      },
+    ]);
+    const pull = await fx.client.getPull(second);
+    expect([pull.state, pull.merged]).toEqual(['open', false]);
+  });
+
   it('a lost journal repeats no comment and no escalation issue (found by their markers)', async () => {
     const { kvDir, numbers, execute } = await sprint(1, 'lost');
     const [issue = 0] = numbers;
