@@ -46,7 +46,9 @@ export const executeActions = defineStage<ExecuteActionsInput, ExecuteActionsOut
       try {
         await performAction(action, target);
       } catch (error) {
-        if (!(error instanceof StepFailed) || ctx.signal.aborted) throw error;
+        if (!(error instanceof StepFailed)) throw error;
+        // Cancelled (or past the run's deadline): stop, and say so, not "the forge failed".
+        if (ctx.signal.aborted) throw error.error;
         errors.push({ key: action.key, message: `${action.type} ${error.message}` });
         ctx.log(`action ${action.key} failed; it is retried on the next tick`, { error: error.message });
         continue;

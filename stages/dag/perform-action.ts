@@ -4,9 +4,9 @@
 //
 // Retrying a multi-step action must not repeat its finished steps. Each step has its own
 // journal key `<action key>#<step>` (comment, label, spawn), appended the moment the step
-// succeeds; a retried action skips the steps its keys show done. Two windows remain, a
-// crash after a step's effect and before its journal line, and each is closed where the
-// forge allows it:
+// succeeds; a retried action skips the steps its keys show done. What remains is the window
+// between a step's effect and its journal line (a crash there loses the line), closed where
+// the forge allows it:
 // - a comment carries the hidden marker `<!-- caloron:action key=<step key> -->` and is
 //   posted only when no comment on the issue carries it yet (one listing per comment);
 // - labels are sets: adding a label again changes nothing;
@@ -40,12 +40,8 @@ export class StepFailed extends Error {
     readonly step: string,
     readonly error: unknown,
   ) {
-    super(
-      `${step}: ${isNoetherError(error) ? `${error.code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
-      {
-        cause: error,
-      },
-    );
+    const code = isNoetherError(error) ? `${error.code}: ` : '';
+    super(`${step}: ${code}${error instanceof Error ? error.message : String(error)}`, { cause: error });
     this.name = 'StepFailed';
   }
 }

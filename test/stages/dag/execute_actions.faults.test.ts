@@ -208,6 +208,23 @@ describe('execute_actions under faults', () => {
     expect([pull.state, pull.merged]).toEqual(['open', false]);
   });
 
+  it('stops when the run is cancelled: NOE_CANCELLED, the action in flight not journaled, the rest not done', async () => {
+    const { kvDir, env, numbers, input } = await sprint(1, 'cancel');
+    const [issue = 0] = numbers;
+    shell.hang('/restart');
+    const controller = new AbortController();
+    const run = callStage(
+      executeActions,
+      input([restart('cancel:b:restart:0'), probe('cancel:b:probe:1', issue)]),
+      { env: { ...env, CALORON_SHELL_TIMEOUT_MS: '60000' }, signal: controller.signal },
+    );
+    await sleep(200);
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ code: 'NOE_CANCELLED' });
+    expect(readJournal(join(kvDir, 'cancel.journal.jsonl'))).toBe('');
+    expect(await fx.client.listIssueComments(issue)).toEqual([]);
+  });
+
   it('a lost journal repeats no comment and no escalation issue (found by their markers)', async () => {
     const { kvDir, numbers, execute } = await sprint(1, 'lost');
     const [issue = 0] = numbers;

@@ -50,6 +50,12 @@ describe('the execute_actions journal', () => {
     expect((error as NoetherError).message).toContain(`${path}:2`);
   });
 
+  it('fails with NOE_FILE_READ when the KV directory cannot hold a journal (no silent empty journal)', async () => {
+    const notAFolder = join(tempProject({ kv: 'a file' }), 'kv');
+    const error: unknown = await Journal.open(notAFolder, 's1').catch((reason: unknown) => reason);
+    expect((error as NoetherError).code).toBe('NOE_FILE_READ');
+  });
+
   it('refuses a sprint id outside the id rule before touching the file system', async () => {
     const error: unknown = await Journal.open(tempProject(), '../etc').catch((reason: unknown) => reason);
     expect((error as NoetherError).code).toBe('NOE_STAGE_INPUT_VIOLATION');
