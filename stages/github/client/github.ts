@@ -27,6 +27,7 @@ import {
 import {
   attemptSignal,
   forgeRefused,
+  isRetryableStatus,
   retryDelayMs,
   transportFailure,
   type RequestPlace,
@@ -36,7 +37,7 @@ import type { ForgeClient, ForgeMergeResult } from './types.js';
 
 export const GITHUB_API = 'https://api.github.com';
 
-const CLIENT_ERRORS = Array.from({ length: 100 }, (_, i) => 400 + i);
+const ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
 
 interface ForgeAttempt {
   policy: RequestPolicy;
@@ -65,7 +66,8 @@ function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unkn
   if (!isForgeAttempt(attempt)) return;
   const { policy, token, baseUrl } = attempt;
   octokit.hook.wrap('request', async (request, options) => {
-    const place = placeOf(baseUrl, options.method, options.url);
+    const { method, url } = octokit.request.endpoint.parse(options);
+    const place = placeOf(baseUrl, method, url);
     // Hooks share one options object (before-after-hook binds it to every layer), so the
     // attempt's token and signal are set on it in place: a copy would not reach the
     // layers below this one.
@@ -79,7 +81,13 @@ function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unkn
       if (!(error instanceof RequestError) || error.response === undefined) {
         throw transportFailure(place, policy, error);
       }
-      if (error.status === 429 && !isGitHubRateLimit(error)) {
+      // Our policy decides every retry (Retry-After honoured, bounded backoff); plugin-retry
+      // runs the waits. GitHub's own rate-limit answers are left to the throttling plugin.
+      if (
+        isRetryableStatus(error.status) &&
+        !isGitHubRateLimit(error) &&
+        error.request.request !== undefined
+      ) {
         const retryCount = Number(options.request?.retryCount ?? 0);
         const retryAfter = error.response.headers['retry-after'];
         const wait = retryDelayMs(
@@ -88,12 +96,13 @@ function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unkn
           retryAfter === undefined ? undefined : String(retryAfter),
         );
         // plugin-retry waits retryAfter × retryAfterBaseValue (= backoffBaseMs) milliseconds.
-        if (wait !== undefined && error.request.request !== undefined) {
-          Object.assign(error.request.request, {
-            retries: policy.retries,
-            retryAfter: wait / policy.backoffBaseMs,
-          });
-        }
+        // A mark left by an earlier attempt is overwritten: no wait means no retry.
+        Object.assign(
+          error.request.request,
+          wait === undefined
+            ? { retries: 0 }
+            : { retries: policy.retries, retryAfter: wait / policy.backoffBaseMs },
+        );
       }
       throw error;
     }
@@ -129,9 +138,9 @@ export function githubClient(
     baseUrl,
     forgeAttempt: { policy, token, baseUrl } satisfies ForgeAttempt,
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    // plugin-retry retries 5xx only: no 4xx gets better by repeating it, and a 429 is
-    // the throttling plugin's (GitHub's protocol) or our hook's (a bare Retry-After).
-    retry: { retries: policy.retries, retryAfterBaseValue: policy.backoffBaseMs, doNotRetry: CLIENT_ERRORS },
+    // plugin-retry decides nothing by itself (every status is in doNotRetry): our hook
+    // marks the retryable answers with the policy's wait, and plugin-retry honours marks.
+    retry: { retries: policy.retries, retryAfterBaseValue: policy.backoffBaseMs, doNotRetry: ERROR_STATUSES },
     throttle: {
       onRateLimit: canRetry,
       onSecondaryRateLimit: canRetry,
