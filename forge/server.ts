@@ -31,6 +31,8 @@ export function buildApp(
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    // GitHub tags every answer with a request id; clients (octokit) log it with errors.
+    void reply.header('x-github-request-id', request.id);
     const path = request.url.split('?')[0] ?? '';
     if (!path.startsWith(ADMIN_PREFIX)) {
       const fault = faults.take(request.method, path);

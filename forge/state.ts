@@ -6,6 +6,7 @@
 // same repository must never interleave.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NoetherError } from '../engine/errors.js';
 import { writeFileAtomic } from '../engine/fs/atomic.js';
 
 export interface LabelRecord {
@@ -112,13 +113,15 @@ export class ForgeStore {
 
   static async open(dir: string, clock: () => Date): Promise<ForgeStore> {
     await mkdir(dir, { recursive: true });
-    let state: ForgeState = { schema_version: 1, next_id: 1, repos: {} };
+    const file = join(dir, STATE_FILE);
+    let text: string;
     try {
-      state = JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as ForgeState;
+      text = await readFile(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      return new ForgeStore(dir, { schema_version: 1, next_id: 1, repos: {} }, clock);
     }
-    return new ForgeStore(dir, state, clock);
+    return new ForgeStore(dir, parseState(text, file), clock);
   }
 
   /** GitHub's timestamps: UTC, whole seconds, `Z`. */
@@ -146,6 +149,26 @@ export class ForgeStore {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+function parseState(text: string, file: string): ForgeState {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new NoetherError('NOE_STATE_INVALID', `the forge state is not JSON (${String(error)})`, {
+      place: { file },
+    });
+  }
+  const state = value as Partial<ForgeState> | null;
+  if (state?.schema_version !== 1 || typeof state.next_id !== 'number' || typeof state.repos !== 'object') {
+    throw new NoetherError(
+      'NOE_STATE_INVALID',
+      'the forge state is not a version 1 forge state ({schema_version: 1, next_id, repos}): restore it or start the forge on a fresh --dir',
+      { place: { file } },
+    );
+  }
+  return state as ForgeState;
 }
 
 /** GitHub compares owner and repository names case-insensitively. */

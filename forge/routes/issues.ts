@@ -82,6 +82,9 @@ export function issueRoutes(app: FastifyInstance, context: RouteContext): void {
     const state = stringField(request.body, 'Issue', 'state', false);
     if (state !== undefined && state !== 'open' && state !== 'closed')
       throw invalid('Issue', 'state', 'invalid');
+    if (state === 'open' && issue.pull?.merged === true) {
+      throw invalid('Issue', 'state', 'custom', 'merged pull requests cannot be reopened');
+    }
     const labels =
       isObject(request.body) && request.body.labels !== undefined ? labelNames(request.body) : undefined;
     await store.change(() => {

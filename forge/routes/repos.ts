@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { branchSha, initBareRepository, languageBytes, listCommits } from '../git.js';
 import { ForgeHttpError, invalid, isObject, paginate, stringField } from '../http.js';
-import { renderRepo, renderUser, repoUrl } from '../render.js';
+import { renderRepo, repoUrl } from '../render.js';
 import { repoKey, type RepoRecord } from '../state.js';
 import { findRepo, type RepoParams, type RouteContext } from './context.js';
 
@@ -105,9 +105,4 @@ export function repoRoutes(app: FastifyInstance, context: RouteContext): void {
     const repo = findRepo(context, request.params);
     return languageBytes(site.gitPath(repo), repo.default_branch);
   });
-
-  // The avatar and profile URLs renderUser emits resolve to the user, as on GitHub.
-  app.get<{ Params: { login: string } }>('/users/:login', (request) =>
-    renderUser(site, request.params.login),
-  );
 }

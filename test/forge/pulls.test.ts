@@ -142,6 +142,8 @@ describe('merging', () => {
     await call('POST', '/repos/caloron/demo/pulls', { title: 'b', head: 'b', base: 'main' });
     expect((await call('PUT', '/repos/caloron/demo/pulls/1/merge')).status).toBe(200);
     expect((await call('PUT', '/repos/caloron/demo/pulls/1/merge')).status).toBe(405);
+    expect((await call('PATCH', '/repos/caloron/demo/issues/1', { state: 'open' })).status).toBe(422);
+    expect((await call('PATCH', '/repos/caloron/demo/pulls/1', { state: 'open' })).status).toBe(422);
     await call('PATCH', '/repos/caloron/demo/pulls/2', { state: 'closed' });
     expect((await call('PUT', '/repos/caloron/demo/pulls/2/merge')).status).toBe(405);
   });

@@ -2,7 +2,9 @@
 // pagination with Link headers), labels, comments and issue events, persistence across a
 // restart, and the token check. Shapes are checked by contract.test.ts; these assert behaviour.
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { startLocalForge } from '../../forge/index.js';
+import { tempProject } from '../temp-project.js';
 import { call, field, items, testForge, type TestForge } from './forge-harness.js';
 
 async function withRepo(options = {}): Promise<TestForge> {
@@ -315,3 +317,13 @@ function parseLinks(header: string | null): Record<string, string> {
   }
   return links;
 }
+
+describe('forge state on disk', () => {
+  it('refuses to start on a corrupt state file with NOE_STATE_INVALID naming the file', async () => {
+    const dir = tempProject({ 'forge.json': '{"schema_version": 1' }, 'forge-corrupt-');
+    await expect(startLocalForge({ dir })).rejects.toMatchObject({
+      code: 'NOE_STATE_INVALID',
+      place: { file: join(dir, 'forge.json') },
+    });
+  });
+});
