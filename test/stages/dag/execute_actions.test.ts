@@ -165,7 +165,10 @@ describe('execute_actions', () => {
     expect(shell.requests.length).toBe(requests);
   });
 
-  it('opens no second escalation issue for the task even under a new key (found by its marker)', async () => {
+  it('escalated again later, reopens the task’s one escalation issue and comments the new reason', async () => {
+    const [escalation] = await fx.client.listIssues({ state: 'all', labels: ['caloron:escalated'] });
+    if (escalation === undefined) throw new Error('no escalation issue');
+    await fx.client.updateIssue(escalation.number, { state: 'closed' });
     const result = await execute([
       {
         key: 's1:a:escalate:9',
@@ -178,5 +181,10 @@ describe('execute_actions', () => {
     ]);
     expect(result).toEqual({ actions_taken: ['s1:a:escalate:9'], errors: [] });
     expect(await fx.client.listIssues({ state: 'all', labels: ['caloron:escalated'] })).toHaveLength(1);
+    expect((await fx.client.getIssue(escalation.number)).state).toBe('open');
+    const comments = await fx.client.listIssueComments(escalation.number);
+    expect(comments.map((comment) => comment.body.split('\n')[0])).toEqual([
+      'Escalated again (agent `dev-1`): again',
+    ]);
   });
 });
