@@ -83,20 +83,15 @@ function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unkn
       }
       // Our policy decides every retry (Retry-After honoured, bounded backoff); plugin-retry
       // runs the waits. GitHub's own rate-limit answers are left to the throttling plugin.
-      if (
-        isRetryableStatus(error.status) &&
-        !isGitHubRateLimit(error) &&
-        error.request.request !== undefined
-      ) {
-        const retryCount = Number(options.request?.retryCount ?? 0);
+      if (error.request.request !== undefined) {
         const retryAfter = error.response.headers['retry-after'];
-        const wait = retryDelayMs(
-          policy,
-          retryCount,
-          retryAfter === undefined ? undefined : String(retryAfter),
-        );
+        const wait =
+          isRetryableStatus(error.status) && !isGitHubRateLimit(error)
+            ? retryDelayMs(policy, Number(options.request?.retryCount ?? 0), retryAfter?.toString())
+            : undefined;
         // plugin-retry waits retryAfter × retryAfterBaseValue (= backoffBaseMs) milliseconds.
-        // A mark left by an earlier attempt is overwritten: no wait means no retry.
+        // The request options outlive an attempt, so a mark an earlier attempt left is
+        // overwritten: no wait means no retry.
         Object.assign(
           error.request.request,
           wait === undefined
