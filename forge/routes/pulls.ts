@@ -48,8 +48,9 @@ export function pullRoutes(app: FastifyInstance, context: RouteContext): void {
     const headSha = await branchSha(path, head);
     if (headSha === null) throw invalid('PullRequest', 'head', 'invalid');
     if ((await branchSha(path, base)) === null) throw invalid('PullRequest', 'base', 'invalid');
-    if (head === base)
+    if (head === base || (await diffStats(path, base, headSha)).commits === 0) {
       throw invalid('PullRequest', 'head', 'custom', `No commits between ${base} and ${head}`);
+    }
     const issue = await store.change(() => {
       const open = repo.issues.find(
         (candidate) =>

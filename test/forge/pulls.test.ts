@@ -3,7 +3,8 @@
 // refused with 405 on a conflict), reviews, and the issue events a merge leaves.
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { field, items, testForge, type TestForge } from './forge-harness.js';
+import { startLocalForge } from '../../forge/index.js';
+import { call as callAt, field, items, testForge, type TestForge } from './forge-harness.js';
 import { pushBranch } from './git-work.js';
 
 async function withRepo(): Promise<TestForge & { remote: string }> {
@@ -39,6 +40,22 @@ describe('pull requests', () => {
     const pr = await call('POST', '/repos/caloron/demo/pulls', { title: 'x', head: 'nope', base: 'main' });
     expect(pr.status).toBe(422);
     expect(field<Array<{ field: string }>>(pr, 'errors')[0]?.field).toBe('head');
+  });
+
+  it('refuses a PR whose head brings no commits over the base with 422', async () => {
+    const { call, remote } = await withRepo();
+    await pushBranch(remote, 'a', { 'a.txt': 'a\n' });
+    await call('POST', '/repos/caloron/demo/pulls', { title: 'a', head: 'a', base: 'main' });
+    await call('PUT', '/repos/caloron/demo/pulls/1/merge');
+    const again = await call('POST', '/repos/caloron/demo/pulls', {
+      title: 'again',
+      head: 'a',
+      base: 'main',
+    });
+    expect(again.status).toBe(422);
+    expect(field<Array<{ message: string }>>(again, 'errors')[0]?.message).toBe(
+      'No commits between main and a',
+    );
   });
 
   it('refuses a second open PR for the same head and base with 422', async () => {
@@ -205,5 +222,25 @@ describe('reviews', () => {
     const { call } = await withRepo();
     await call('POST', '/repos/caloron/demo/issues', { title: 'plain' });
     expect((await call('GET', '/repos/caloron/demo/pulls/1/reviews')).status).toBe(404);
+  });
+});
+
+describe('pull requests across a restart', () => {
+  it('keeps merged PRs, reviews and the merged file after the forge restarts on its folder', async () => {
+    const { call, remote, forge } = await withRepo();
+    await pushBranch(remote, 'a', { 'a.txt': 'a\n' });
+    await call('POST', '/repos/caloron/demo/pulls', { title: 'a', head: 'a', base: 'main' });
+    await call('POST', '/repos/caloron/demo/pulls/1/reviews', { event: 'APPROVE' });
+    await call('PUT', '/repos/caloron/demo/pulls/1/merge');
+    await forge.close();
+    const again = await startLocalForge({ dir: forge.dir });
+    try {
+      const pr = await callAt(again.url, 'GET', '/repos/caloron/demo/pulls/1');
+      expect(field(pr, 'merged')).toBe(true);
+      expect(items(await callAt(again.url, 'GET', '/repos/caloron/demo/pulls/1/reviews'))).toHaveLength(1);
+      expect(await show(remote, 'main:a.txt')).toBe('a');
+    } finally {
+      await again.close();
+    }
   });
 });
