@@ -116,6 +116,15 @@ describe('github_poll_events on the local forge', () => {
     expect(Date.parse(out.polled_at) - Date.parse(out.since ?? '')).toBe(2 * 60_000);
   });
 
+  it('reads a cursor given with an offset as the instant it names', async () => {
+    const repo = await forgeRepo();
+    await repo.client.createIssue({ title: 'x' });
+    const past = await poll(repo, { since: '2000-01-01T02:00:00+02:00', seen: [] });
+    expect(past.events.map((e) => e.id)).toEqual(['issue_opened:1']);
+    const future = new Date(Date.now() + 3_600_000).toISOString().replace('Z', '+00:00');
+    expect((await poll(repo, { since: future, seen: [] })).events).toEqual([]);
+  });
+
   it('reads every page: 130 issues and 130 comments (the client asks 100 a page)', async () => {
     const repo = await forgeRepo();
     const times = (n: number, make: (i: number) => Promise<unknown>) =>
