@@ -88,6 +88,10 @@ export const catalogue = {
     exit: 3,
     hint: 'check that the folder exists and is writable, and that the disk is not full',
   },
+  NOE_SHELL_FAILED: {
+    exit: 3,
+    hint: 'the Caloron shell refused or did not answer: check shell_url, CALORON_SHELL_TOKEN and the shell log',
+  },
   NOE_FORGE_FAILED: {
     exit: 3,
     hint: 'the forge refused the request or could not be reached: read status, method, path and the forge message in the details; check repo, host and the token named by token_env',

@@ -25,7 +25,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /** fsync of a folder: makes a rename in it durable. Some file systems refuse; that is not an error. */
-async function syncFolder(folder: string): Promise<void> {
+export async function syncFolder(folder: string): Promise<void> {
   let handle;
   try {
     handle = await open(folder, 'r');

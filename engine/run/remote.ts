@@ -164,7 +164,7 @@ function bodySnippet(body: Uint8Array): string {
 }
 
 /** Why fetch failed, in words: undici hides the system error (ECONNREFUSED…) in `cause`. */
-function networkReason(error: unknown): string {
+export function networkReason(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
   if (cause?.code !== undefined) return `${cause.code} (${cause.message})`;
   if (cause instanceof Error) return cause.message;

@@ -122,8 +122,16 @@ export interface CaloronSchemas {
   generate_sprint_dag__output?: GenerateSprintDagOutput;
   get_pr_status__input?: GetPrStatusInput;
   get_pr_status__output?: GetPrStatusOutput;
+  github_add_label__input?: GithubAddLabelInput;
+  github_add_label__output?: GithubAddLabelOutput;
+  github_create_issue__input?: GithubCreateIssueInput;
+  github_create_issue__output?: GithubCreateIssueOutput;
+  github_merge_pr__input?: GithubMergePrInput;
+  github_merge_pr__output?: GithubMergePrOutput;
   github_poll_events__input?: GithubPollEventsInput;
   github_poll_events__output?: GithubPollEventsOutput;
+  github_post_comment__input?: GithubPostCommentInput;
+  github_post_comment__output?: GithubPostCommentOutput;
   load_tick_state__input?: LoadTickStateInput;
   load_tick_state__output?: LoadTickStateOutput;
   phases_to_sprint_tasks__input?: PhasesToSprintTasksInput;
@@ -1009,6 +1017,49 @@ export interface ReviewerStanding {
   state: 'approved' | 'changes_requested' | 'commented' | 'dismissed';
   submitted_at: Timestamp;
 }
+export interface GithubAddLabelInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  issue_number: number;
+  label: string;
+}
+export interface GithubAddLabelOutput {
+  /**
+   * The issue's labels after the call.
+   */
+  labels: string[];
+}
+export interface GithubCreateIssueInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  sprint_id: Id;
+  task_id: Id;
+  title: string;
+  body: string;
+  labels: string[];
+}
+export interface GithubCreateIssueOutput {
+  issue_number: number;
+  /**
+   * false when the task's issue already existed.
+   */
+  created: boolean;
+}
+export interface GithubMergePrInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  pr_number: number;
+}
+export interface GithubMergePrOutput {
+  merged: true;
+  /**
+   * The merge commit, when the forge reports it (Gitea does not).
+   */
+  sha: string | null;
+}
 export interface GithubPollEventsInput {
   repo: RepoName;
   host: ForgeHost;
@@ -1025,6 +1076,16 @@ export interface GithubPollEventsOutput {
   polled_at: Timestamp;
   since: Timestamp | null;
   seen: string[];
+}
+export interface GithubPostCommentInput {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  issue_number: number;
+  body: string;
+}
+export interface GithubPostCommentOutput {
+  comment_id: number;
 }
 export interface LoadTickStateInput {
   sprint_id: Id;

@@ -5,3 +5,4 @@ export { dagIsComplete } from './dag_is_complete.js';
 export { dagValidate } from './dag_validate.js';
 export { unblockedTasks } from './unblocked_tasks.js';
 export { sprintCompletion, type SprintCompletion } from './completion.js';
+export { executeActions } from './execute_actions.js';

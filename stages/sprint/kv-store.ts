@@ -18,7 +18,12 @@ import { domainSchema } from '../../schemas/index.js';
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** The files a sprint has in the KV directory, by what they hold. */
-const SUFFIXES = { state: '.json', agents: '.agents.json', lock: '.lock' } as const;
+const SUFFIXES = {
+  state: '.json',
+  agents: '.agents.json',
+  lock: '.lock',
+  journal: '.journal.jsonl',
+} as const;
 export type SprintFile = keyof typeof SUFFIXES;
 
 /**
