@@ -2,6 +2,7 @@
 // index.ts lists its stages. noether.config.json names this module, so every noether-ts
 // command run in the repository finds them by name.
 export * from './dag/index.js';
+export * from './github/index.js';
 export * from './kickoff/index.js';
 export * from './phases/index.js';
 export * from './retro/index.js';
