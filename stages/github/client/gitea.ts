@@ -22,6 +22,7 @@ import {
   attemptSignal,
   forgeRefused,
   isRetryableStatus,
+  retriesWithoutAnswer,
   retryDelayMs,
   sleep,
   transportFailure,
@@ -76,7 +77,15 @@ export function giteaClient(
         });
         raw = await response.text();
       } catch (error) {
-        throw transportFailure(place, policy, error);
+        const failure = transportFailure(place, policy, error);
+        const wait = retriesWithoutAnswer(method, failure)
+          ? retryDelayMs(policy, attempt, undefined)
+          : undefined;
+        if (wait === undefined) throw failure;
+        await sleep(wait, policy.signal).catch((reason: unknown) => {
+          throw transportFailure(place, policy, reason);
+        });
+        continue;
       }
       if (response.ok) return { data: raw === '' ? null : parse(raw), headers: response.headers };
       const wait = isRetryableStatus(response.status)

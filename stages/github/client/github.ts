@@ -28,7 +28,9 @@ import {
   attemptSignal,
   forgeRefused,
   isRetryableStatus,
+  retriesWithoutAnswer,
   retryDelayMs,
+  sleep,
   transportFailure,
   type RequestPlace,
   type RequestPolicy,
@@ -74,32 +76,43 @@ function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unkn
     const secret = token();
     if (secret === undefined || secret === '') delete options.headers.authorization;
     else options.headers.authorization = `token ${secret}`;
-    options.request = { ...options.request, signal: attemptSignal(policy) };
-    try {
-      return await request(options);
-    } catch (error) {
-      if (!(error instanceof RequestError) || error.response === undefined) {
-        throw transportFailure(place, policy, error);
-      }
-      // Our policy decides every retry (Retry-After honoured, bounded backoff); plugin-retry
-      // runs the waits. GitHub's own rate-limit answers are left to the throttling plugin.
-      if (error.request.request !== undefined) {
-        const retryAfter = error.response.headers['retry-after'];
-        const wait =
-          isRetryableStatus(error.status) && !isGitHubRateLimit(error)
-            ? retryDelayMs(policy, Number(options.request?.retryCount ?? 0), retryAfter?.toString())
+    for (let attempt = 0; ; attempt += 1) {
+      options.request = { ...options.request, signal: attemptSignal(policy) };
+      try {
+        return await request(options);
+      } catch (error) {
+        if (!(error instanceof RequestError) || error.response === undefined) {
+          // No answer: plugin-retry only sees answers, so this loop retries what is safe to resend.
+          const failure = transportFailure(place, policy, error);
+          const wait = retriesWithoutAnswer(method, failure)
+            ? retryDelayMs(policy, attempt, undefined)
             : undefined;
-        // plugin-retry waits retryAfter × retryAfterBaseValue (= backoffBaseMs) milliseconds.
-        // The request options outlive an attempt, so a mark an earlier attempt left is
-        // overwritten: no wait means no retry.
-        Object.assign(
-          error.request.request,
-          wait === undefined
-            ? { retries: 0 }
-            : { retries: policy.retries, retryAfter: wait / policy.backoffBaseMs },
-        );
+          if (wait === undefined) throw failure;
+          await sleep(wait, policy.signal).catch((reason: unknown) => {
+            throw transportFailure(place, policy, reason);
+          });
+          continue;
+        }
+        // Our policy decides every retry (Retry-After honoured, bounded backoff); plugin-retry
+        // runs the waits. GitHub's own rate-limit answers are left to the throttling plugin.
+        if (error.request.request !== undefined) {
+          const retryAfter = error.response.headers['retry-after'];
+          const wait =
+            isRetryableStatus(error.status) && !isGitHubRateLimit(error)
+              ? retryDelayMs(policy, Number(options.request?.retryCount ?? 0), retryAfter?.toString())
+              : undefined;
+          // plugin-retry waits retryAfter × retryAfterBaseValue (= backoffBaseMs) milliseconds.
+          // The request options outlive an attempt, so a mark an earlier attempt left is
+          // overwritten: no wait means no retry.
+          Object.assign(
+            error.request.request,
+            wait === undefined
+              ? { retries: 0 }
+              : { retries: policy.retries, retryAfter: wait / policy.backoffBaseMs },
+          );
+        }
+        throw error;
       }
-      throw error;
     }
   });
 }

@@ -1,5 +1,5 @@
 // The request policy both adapters share: how long one attempt may take, which answers
-// are retried, how long to wait between attempts, and how a failure becomes a
+// are retried (5xx, 429, and reads that got no answer), how long to wait between attempts, and how a failure becomes a
 // NoetherError. The GitHub adapter feeds these numbers to octokit's plugins; the Gitea
 // adapter runs its own loop on them. A token never reaches an error: errors carry the
 // method, the path without its query, the status and the forge's own message.
@@ -33,6 +33,15 @@ export function attemptSignal(policy: RequestPolicy): AbortSignal {
 /** 5xx: the forge failed; 429: it asks us to slow down. Everything else is final. */
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
+}
+
+/**
+ * A request that got no answer (timed out, connection refused or dropped) is retried only
+ * when sending it twice is harmless: GET and HEAD. A write that got no answer may have
+ * been done; the stages' markers and journal make the next tick find out, not a blind resend.
+ */
+export function retriesWithoutAnswer(method: string, failure: NoetherError): boolean {
+  return (method === 'GET' || method === 'HEAD') && failure.code !== 'NOE_CANCELLED';
 }
 
 /**

@@ -61,25 +61,41 @@ describe('github_poll_events against a failing forge', () => {
     expect(used(repo, 10)).toBe(3);
   });
 
-  // The client retries answers (5xx, 429), not requests that got none: a timed-out or
-  // dropped request fails at once. Nothing is lost: the cursor only moves when a poll
+  // Reads that got no answer (timed out, dropped) are retried like a 5xx; when the forge
+  // stays silent the stage fails naming the request. The cursor only moves when a poll
   // succeeds, so the next tick asks again from the same place.
-  it('fails with a timeout error naming the request when the forge never answers in time', async () => {
+  it('retries a read that timed out and succeeds', async () => {
+    const repo = await forgeRepo();
+    await repo.client.createIssue({ title: 'x' });
+    repo.forge.setFaults([{ method: 'GET', path: ISSUES, delay_ms: 2_000, times: 1 }]);
+    const out = (await poll(repo)) as { events: unknown[] };
+    expect(out.events).toHaveLength(1);
+  });
+
+  it('retries a dropped connection and succeeds', async () => {
+    const repo = await forgeRepo();
+    await repo.client.createIssue({ title: 'x' });
+    repo.forge.setFaults([{ method: 'GET', path: ISSUES, drop: true, times: 1 }]);
+    const out = (await poll(repo)) as { events: unknown[] };
+    expect(out.events).toHaveLength(1);
+  });
+
+  it('fails with a timeout error naming the request after the retries when the forge never answers in time', async () => {
     const repo = await forgeRepo();
     repo.forge.setFaults([{ method: 'GET', path: ISSUES, delay_ms: 2_000, times: 10 }]);
     const error = await failure(poll(repo));
     expect(error.code).toBe('NOE_TIMEOUT');
     expect(error.message).toContain('/issues');
-    expect(used(repo, 10)).toBe(1);
+    expect(used(repo, 10)).toBe(3);
   });
 
-  it('fails with a forge error naming the request when the forge drops the connection', async () => {
+  it('fails with a forge error naming the request after the retries when the forge keeps dropping the connection', async () => {
     const repo = await forgeRepo();
     repo.forge.setFaults([{ method: 'GET', path: ISSUES, drop: true, times: 10 }]);
     const error = await failure(poll(repo));
     expect(error.code).toBe('NOE_FORGE_FAILED');
     expect(error.message).toContain('/issues');
-    expect(used(repo, 10)).toBe(1);
+    expect(used(repo, 10)).toBe(3);
   });
 
   it('refuses a policy variable that is not a number, naming it', async () => {

@@ -89,11 +89,27 @@ describe.each<Dialect>(['github', 'gitea'])('%s adapter: request policy', (diale
     expect(forge.requests).toHaveLength(1);
   });
 
-  it('times out a hung request with NOE_TIMEOUT, without retrying it', async () => {
-    const { forge, client } = await clientFor(dialect, () => 'hang', { ...fast, timeoutMs: 150 });
+  it('retries a hung read, then fails with NOE_TIMEOUT naming the request', async () => {
+    const { forge, client } = await clientFor(dialect, () => 'hang', { ...fast, timeoutMs: 150, retries: 2 });
     const error = await failure(client.getRepo());
     expect(error.code).toBe('NOE_TIMEOUT');
     expect(error.details).toMatchObject({ method: 'GET', path: '/repos/o/r', timeout_ms: 150 });
+    expect(forge.requests).toHaveLength(3);
+  });
+
+  it('returns the answer when a hung read answers on its retry', async () => {
+    const { forge, client } = await clientFor(dialect, (_request, n) => (n === 1 ? 'hang' : undefined), {
+      ...fast,
+      timeoutMs: 150,
+    });
+    expect((await client.getRepo()).full_name).toBe('o/r');
+    expect(forge.requests).toHaveLength(2);
+  });
+
+  it('never resends a write that got no answer (it may have been done)', async () => {
+    const { forge, client } = await clientFor(dialect, () => 'hang', { ...fast, timeoutMs: 150, retries: 2 });
+    const error = await failure(client.createComment(1, 'hello'));
+    expect(error.code).toBe('NOE_TIMEOUT');
     expect(forge.requests).toHaveLength(1);
   });
 
