@@ -1,8 +1,9 @@
-// The request policy both adapters share: how long one attempt may take, which answers
-// are retried (5xx, 429, and reads that got no answer), how long to wait between attempts, and how a failure becomes a
-// NoetherError. The GitHub adapter feeds these numbers to octokit's plugins; the Gitea
-// adapter runs its own loop on them. A token never reaches an error: errors carry the
-// method, the path without its query, the status and the forge's own message.
+// The request policy both adapters share: how long one attempt may take, which failures
+// are retried (5xx, 429, and reads that got no answer), how long to wait between
+// attempts, and how a failure becomes a NoetherError. The GitHub adapter feeds these
+// numbers to octokit's plugins; the Gitea adapter runs its own loop on them. A token never
+// reaches an error: errors carry the method, the path without its query, the status and
+// the forge's own message.
 import { NoetherError } from '../../../engine/errors.js';
 import type { ForgeClientOptions } from './types.js';
 
