@@ -27,6 +27,28 @@ export function recordEvent(
   });
 }
 
+/** A new open issue on the repo's one number sequence (pull requests are issues too). */
+export function openIssue(
+  store: ForgeStore,
+  repo: RepoRecord,
+  fields: Pick<IssueRecord, 'title' | 'body' | 'user'>,
+): IssueRecord {
+  const now = store.now();
+  const issue: IssueRecord = {
+    id: store.nextId(),
+    number: repo.next_number++,
+    ...fields,
+    state: 'open',
+    state_reason: null,
+    labels: [],
+    created_at: now,
+    updated_at: now,
+    closed_at: null,
+  };
+  repo.issues.push(issue);
+  return issue;
+}
+
 export function findLabel(repo: RepoRecord, name: string): LabelRecord | undefined {
   const wanted = name.toLowerCase();
   return repo.labels.find((label) => label.name.toLowerCase() === wanted);

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { invalid, isObject, paginate, queryOf, sinceOf, sortBy, stringField } from '../http.js';
 import { issueLabels, renderComment, renderEvent, renderIssue, renderLabel } from '../render.js';
 import type { CommentRecord, IssueRecord } from '../state.js';
-import { addLabels, findLabel, rename, setLabels, setState } from '../tracker.js';
+import { addLabels, findLabel, openIssue, rename, setLabels, setState } from '../tracker.js';
 import { findIssue, findRepo, type RepoParams, type RouteContext } from './context.js';
 
 type IssueParams = RepoParams & { number: string };
@@ -20,21 +20,7 @@ export function issueRoutes(app: FastifyInstance, context: RouteContext): void {
     const body = stringField(request.body, 'Issue', 'body', false) ?? null;
     const labels = labelNames(request.body);
     const issue = await store.change(() => {
-      const now = store.now();
-      const created: IssueRecord = {
-        id: store.nextId(),
-        number: repo.next_number++,
-        title,
-        body,
-        state: 'open',
-        state_reason: null,
-        labels: [],
-        user: login,
-        created_at: now,
-        updated_at: now,
-        closed_at: null,
-      };
-      repo.issues.push(created);
+      const created = openIssue(store, repo, { title, body, user: login });
       addLabels(store, repo, created, labels, login);
       return created;
     });

@@ -8,7 +8,7 @@ import { branchSha, canMerge, diffStats, mergeBranches } from '../git.js';
 import { ForgeHttpError, invalid, paginate, queryOf, sortBy, stringField } from '../http.js';
 import { renderPull, renderReview } from '../render-pulls.js';
 import type { IssueRecord, PullRecord, RepoRecord, ReviewState } from '../state.js';
-import { closingReferences, recordEvent, rename, setState } from '../tracker.js';
+import { closingReferences, openIssue, recordEvent, rename, setState } from '../tracker.js';
 import { findPull, findRepo, type RepoParams, type RouteContext } from './context.js';
 
 type PullParams = RepoParams & { number: string };
@@ -65,19 +65,7 @@ export function pullRoutes(app: FastifyInstance, context: RouteContext): void {
           `A pull request already exists for ${repo.owner}:${head}.`,
         );
       }
-      const now = store.now();
-      const created: IssueRecord & { pull: PullRecord } = {
-        id: store.nextId(),
-        number: repo.next_number++,
-        title,
-        body,
-        state: 'open',
-        state_reason: null,
-        labels: [],
-        user: login,
-        created_at: now,
-        updated_at: now,
-        closed_at: null,
+      return Object.assign(openIssue(store, repo, { title, body, user: login }), {
         pull: {
           head_ref: head,
           base_ref: base,
@@ -87,9 +75,7 @@ export function pullRoutes(app: FastifyInstance, context: RouteContext): void {
           merged_by: null,
           merge_commit_sha: null,
         },
-      };
-      repo.issues.push(created);
-      return created;
+      });
     });
     return reply.code(201).send(await full(repo, issue));
   });
