@@ -9,12 +9,13 @@ import type {
   Event,
   IssueCommentEvent,
   IssueOpenedEvent,
+  LabelAddedEvent,
   PrClosedEvent,
   PrMergedEvent,
   PrOpenedEvent,
   PrReviewSubmittedEvent,
 } from '../../schemas/generated/types.js';
-import type { ForgeComment, ForgeIssue, ForgePull, ForgeReview } from './client/index.js';
+import type { ForgeComment, ForgeIssue, ForgeIssueEvent, ForgePull, ForgeReview } from './client/index.js';
 import { linkedIssueOf } from './links.js';
 import { readMarker } from './marker.js';
 
@@ -64,6 +65,23 @@ export function commentEvent(comment: ForgeComment): Candidate {
     actor: comment.user ?? '',
   };
   return candidate(event, comment.created_at);
+}
+
+/**
+ * label_added for a `labeled` issue event (on an issue or a pull request); its id is the
+ * forge's event id, so a label removed and added again is added again. Removals are no event.
+ */
+export function labelEvent(issueEvent: ForgeIssueEvent): Candidate | null {
+  if (issueEvent.event !== 'labeled' || issueEvent.label === null) return null;
+  const event: LabelAddedEvent = {
+    id: `label_added:${issueEvent.id}`,
+    type: 'label_added',
+    created_at: issueEvent.created_at.toISOString(),
+    issue_number: issueEvent.issue_number,
+    label: issueEvent.label,
+    actor: issueEvent.actor ?? '',
+  };
+  return candidate(event, issueEvent.created_at);
 }
 
 const REVIEW_STATES = {

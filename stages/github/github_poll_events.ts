@@ -5,13 +5,20 @@ import { defineStage } from '../../engine/stage/index.js';
 import type { GithubPollEventsInput, GithubPollEventsOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
 import { stageClient } from './stage-client.js';
-import { type Candidate, commentEvent, issueEvent, pullEvents, reviewEvent } from './forge-events.js';
+import {
+  type Candidate,
+  commentEvent,
+  issueEvent,
+  labelEvent,
+  pullEvents,
+  reviewEvent,
+} from './forge-events.js';
 import { advanceCursor } from './poll-cursor.js';
 
 export const githubPollEvents = defineStage<GithubPollEventsInput, GithubPollEventsOutput>({
   name: 'github_poll_events',
   description:
-    'Reads issues, pull requests, reviews and comments changed on the forge since the cursor and returns the new events and the next cursor.',
+    'Reads issues, pull requests, reviews, comments and added labels changed on the forge since the cursor and returns the new events and the next cursor.',
   ...stageSchemas('github_poll_events'),
   effects: ['Network', 'Fallible', 'NonDeterministic'],
   run: async (input, ctx) => {
@@ -23,11 +30,13 @@ export const githubPollEvents = defineStage<GithubPollEventsInput, GithubPollEve
     const window = since === null ? {} : { since };
     const issues = await client.listIssues({ state: 'all', ...window });
     const comments = await client.listRepoComments(window);
+    const issueEvents = await client.listRepoIssueEvents(window);
     const pulls = await client.listPulls({ state: 'all' });
 
     const candidates: Candidate[] = [
       ...issues.map((issue) => issueEvent(issue, input.sprint_id)),
       ...comments.map(commentEvent),
+      ...issueEvents.map(labelEvent).filter((c): c is Candidate => c !== null),
     ];
     for (const pull of pulls) {
       // A review bumps its pull request's update time, so only open ones and those updated

@@ -29,7 +29,7 @@ import {
   type RequestPlace,
   type RequestPolicy,
 } from './policy.js';
-import type { CreateReviewOptions, ForgeClient } from './types.js';
+import type { CreateReviewOptions, ForgeClient, ForgeIssueEvent } from './types.js';
 
 /** Gitea's default MAX_RESPONSE_ITEMS is 50: asking for more still yields 50 a page. */
 const PAGE_SIZE = 50;
@@ -183,7 +183,22 @@ export function giteaClient(
     createComment: async (number, body) =>
       readComment((await send('POST', `${repoPath}/issues/${number}/comments`, {}, { body })).data, number),
     listIssueEvents: async (number) =>
-      (await all(`${repoPath}/issues/${number}/timeline`)).map(readTimelineEvent),
+      (await all(`${repoPath}/issues/${number}/timeline`)).map((entry) => readTimelineEvent(entry, number)),
+    listRepoIssueEvents: async ({ since: at } = {}) => {
+      // Gitea has no repository-wide issue events. Every timeline entry (a label added, a
+      // close, a comment) is written through CreateComment, which bumps its issue's updated
+      // time, so the issues and pull requests updated since the cursor are the only ones
+      // with new entries: one timeline listing each (every one on the first poll, without
+      // a cursor), read in turn to keep the load on the forge to one request at a time.
+      const touched = (await all(`${repoPath}/issues`, { state: 'all', since: since(at) })).map(readIssue);
+      const events: ForgeIssueEvent[] = [];
+      for (const { number } of touched) {
+        const entries = await all(`${repoPath}/issues/${number}/timeline`, { since: since(at) });
+        events.push(...entries.map((entry) => readTimelineEvent(entry, number)));
+      }
+      // The timeline's `since` filters on update time; the contract is creation time.
+      return at === undefined ? events : events.filter((e) => e.created_at >= at);
+    },
     listPulls: async ({ state = 'all', direction = 'desc' } = {}) =>
       (
         await all(`${repoPath}/pulls`, { state, sort: direction === 'asc' ? 'leastupdate' : 'recentupdate' })

@@ -21,6 +21,7 @@ import {
   readIssue,
   readIssueEvent,
   readPull,
+  readRepoIssueEvent,
   readRepo,
   readReview,
 } from './normalise.js';
@@ -35,7 +36,7 @@ import {
   type RequestPlace,
   type RequestPolicy,
 } from './policy.js';
-import type { ForgeClient, ForgeMergeResult } from './types.js';
+import type { ForgeClient, ForgeIssueEvent, ForgeMergeResult } from './types.js';
 
 export const GITHUB_API = 'https://api.github.com';
 
@@ -277,8 +278,25 @@ export function githubClient(
             issue_number: number,
             per_page: 100,
           })
-        ).map(readIssueEvent),
+        ).map((event) => readIssueEvent(event, number)),
       ),
+    listRepoIssueEvents: ({ since } = {}) =>
+      call(async () => {
+        // GitHub takes no `since` here and lists newest first: the page that reaches before
+        // the cursor is the last one needed, and what it holds before the cursor is dropped.
+        const events = await octokit.paginate(
+          octokit.rest.issues.listEventsForRepo,
+          { ...r, per_page: 100 },
+          (response, done) => {
+            const page = response.data.map(readRepoIssueEvent);
+            if (since !== undefined && page.some((e) => e !== null && e.created_at < since)) done();
+            return page;
+          },
+        );
+        return events.filter(
+          (e): e is ForgeIssueEvent => e !== null && (since === undefined || e.created_at >= since),
+        );
+      }),
     listPulls: ({ state = 'all', direction = 'desc' } = {}) =>
       call(async () =>
         (

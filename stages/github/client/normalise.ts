@@ -206,16 +206,27 @@ export function readReview(value: unknown): ForgeReview {
   };
 }
 
-export function readIssueEvent(value: unknown): ForgeIssueEvent {
+export function readIssueEvent(value: unknown, issueNumber: number): ForgeIssueEvent {
   const o = asObject(value, 'issue event');
   const label = isObject(o.label) && typeof o.label.name === 'string' ? o.label.name : null;
   return {
     id: integer(o, 'id', 'issue event'),
+    issue_number: issueNumber,
     event: text(o, 'event', 'issue event'),
     actor: login(o, 'actor'),
     created_at: date(o, 'created_at', 'issue event'),
     label,
   };
+}
+
+/**
+ * An event of the repository-wide listing, which names its issue in `issue`; null for an
+ * event whose issue is gone (GitHub answers `issue: null` then): there is nothing to report.
+ */
+export function readRepoIssueEvent(value: unknown): ForgeIssueEvent | null {
+  const o = asObject(value, 'issue event');
+  if (o.issue === null || o.issue === undefined) return null;
+  return readIssueEvent(o, integer(asObject(o.issue, 'issue event issue'), 'number', 'issue event issue'));
 }
 
 // Gitea's timeline types onto GitHub's issue event names; a label entry's body is "1"
@@ -231,7 +242,7 @@ const TIMELINE_EVENTS: Record<string, string> = {
   review: 'reviewed',
 };
 
-export function readTimelineEvent(value: unknown): ForgeIssueEvent {
+export function readTimelineEvent(value: unknown, issueNumber: number): ForgeIssueEvent {
   const o = asObject(value, 'timeline entry');
   const type = text(o, 'type', 'timeline entry');
   const label = isObject(o.label) && typeof o.label.name === 'string' ? o.label.name : null;
@@ -243,6 +254,7 @@ export function readTimelineEvent(value: unknown): ForgeIssueEvent {
       : (TIMELINE_EVENTS[type] ?? type);
   return {
     id: integer(o, 'id', 'timeline entry'),
+    issue_number: issueNumber,
     event,
     actor: login(o, 'user'),
     created_at: date(o, 'created_at', 'timeline entry'),

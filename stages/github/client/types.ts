@@ -47,6 +47,8 @@ export interface ForgeComment {
 
 export interface ForgeIssueEvent {
   id: number;
+  /** The issue or pull request the event happened on. */
+  issue_number: number;
   /** GitHub's event names (labeled, closed, reopened, merged, …); Gitea's timeline types mapped onto them. */
   event: string;
   actor: string | null;
@@ -168,6 +170,13 @@ export interface ForgeClient {
   listRepoComments(options?: { since?: Date }): Promise<ForgeComment[]>;
   createComment(number: number, body: string): Promise<ForgeComment>;
   listIssueEvents(number: number): Promise<ForgeIssueEvent[]>;
+  /**
+   * Events on every issue and pull request of the repository created at or after `since`,
+   * in no particular order. GitHub has a repository-wide listing (newest first, no `since`
+   * parameter: it pages until it passes the cursor); Gitea has none, so its adapter reads
+   * the timeline of each issue and pull request updated since the cursor.
+   */
+  listRepoIssueEvents(options?: { since?: Date }): Promise<ForgeIssueEvent[]>;
   /** Pull requests sorted by last update (state 'all' by default, newest first by default). */
   listPulls(options?: ListPullsOptions): Promise<ForgePull[]>;
   getPull(number: number): Promise<ForgePull>;

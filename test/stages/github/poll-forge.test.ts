@@ -5,7 +5,7 @@ import type { Event, GithubPollEventsOutput } from '../../../schemas/generated/t
 import { githubPollEvents } from '../../../stages/github/index.js';
 import { writeMarker } from '../../../stages/github/marker.js';
 import { callStage } from '../call-stage.js';
-import { ENV, type ForgeRepo, forgeRepo } from './local-forge.js';
+import { ENV, type ForgeRepo, TOKEN_ENV, forgeRepo } from './local-forge.js';
 
 async function poll(
   repo: ForgeRepo,
@@ -57,6 +57,7 @@ describe('github_poll_events on the local forge', () => {
     const abandoned = await client.createPull({ title: 'B', body: '', head: 'caloron/s1/b', base: 'main' });
     await client.updatePull(abandoned.number, { state: 'closed' });
     const comment = await client.createComment(escalation.number, 'resolved');
+    await client.addLabels(pr.number, ['reviewed']);
 
     const out = await poll(repo, undefined, { sprint_id: 's1' });
 
@@ -102,13 +103,45 @@ describe('github_poll_events on the local forge', () => {
         actor: 'caloron',
       }),
     ]);
+    // Labels given at creation are added too (GitHub records them as labeled events).
+    const added = ofType(out.events, 'label_added');
+    expect(added.map((e) => [e.issue_number, e.label]).sort()).toEqual(
+      [
+        [task.number, 'caloron:task'],
+        [escalation.number, 'caloron:escalated'],
+        [foreign.number, 'caloron:task'],
+        [pr.number, 'reviewed'],
+      ].sort(),
+    );
+    expect(added.find((e) => e.label === 'reviewed')).toEqual({
+      id: expect.stringMatching(/^label_added:\d+$/) as unknown,
+      type: 'label_added',
+      created_at: expect.stringMatching(/Z$/) as unknown,
+      issue_number: pr.number,
+      label: 'reviewed',
+      actor: 'caloron',
+    });
+    expect(new Set(out.events.map((e) => e.type))).toEqual(
+      new Set([
+        'issue_opened',
+        'pr_opened',
+        'pr_review_submitted',
+        'pr_merged',
+        'pr_closed',
+        'issue_comment',
+        'label_added',
+      ]),
+    );
   });
 
   it('emits timestamps in Z-form UTC, events sorted by created_at, a cursor stepped back from polled_at', async () => {
     const repo = await forgeRepo();
-    await repo.client.createIssue({ title: 'x' });
+    await repo.client.createIssue({ title: 'x', labels: ['caloron:task'] });
     await repo.client.createComment(1, 'y');
     const out = await poll(repo);
+    // Same-second ties follow the cursor's rank: the issue first, its comment before its label.
+    expect(out.events.map((e) => e.type).sort()).toEqual(['issue_comment', 'issue_opened', 'label_added']);
+    expect(out.events[0]?.type).toBe('issue_opened');
     for (const event of out.events)
       expect(event.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     const times = out.events.map((e) => Date.parse(e.created_at));
@@ -160,6 +193,44 @@ describe('github_poll_events on the local forge', () => {
       'issue_opened:3',
       `pr_opened:${pr.number}:${head}`,
     ]);
+
+    const fourth = await poll(repo, third);
+    expect(fourth.events).toEqual([]);
+    const all = [first, second, third, fourth].flatMap((p) => p.events.map((e) => e.id));
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('delivers each added label exactly once across overlapping polls, and no event for a removed one', async () => {
+    const repo = await forgeRepo();
+    const { client } = repo;
+    const issue = await client.createIssue({ title: 'x', labels: ['caloron:task'] });
+    const first = await poll(repo);
+    expect(ofType(first.events, 'label_added').map((e) => [e.issue_number, e.label])).toEqual([
+      [issue.number, 'caloron:task'],
+    ]);
+
+    await client.addLabels(issue.number, ['caloron:blocked']);
+    const second = await poll(repo, first);
+    // The cursor overlaps the first poll: caloron:task is read again, and not delivered again.
+    expect(Date.parse(second.since ?? '')).toBeLessThan(Date.parse(first.polled_at));
+    expect(second.events).toEqual([
+      expect.objectContaining({
+        type: 'label_added',
+        issue_number: issue.number,
+        label: 'caloron:blocked',
+        actor: 'caloron',
+      }),
+    ]);
+
+    // Replacing the labels removes caloron:blocked (unlabeled: no event) and adds done.
+    const patched = await fetch(`${repo.config.host}/repos/${repo.config.repo}/issues/${issue.number}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `token ${ENV[TOKEN_ENV]}` },
+      body: JSON.stringify({ labels: ['caloron:task', 'done'] }),
+    });
+    expect(patched.status).toBe(200);
+    const third = await poll(repo, second);
+    expect(third.events.map((e) => (e.type === 'label_added' ? e.label : e.type))).toEqual(['done']);
 
     const fourth = await poll(repo, third);
     expect(fourth.events).toEqual([]);

@@ -101,3 +101,73 @@ describe('normalised records', () => {
     await expect(client.getIssue(3)).rejects.toThrow('whose state is "weird"');
   });
 });
+
+describe('listRepoIssueEvents', () => {
+  const at = (minute: number): string => `2026-11-20T10:${String(minute).padStart(2, '0')}:00Z`;
+  const labeled = (id: number, minute: number, issue: unknown): Record<string, unknown> => ({
+    id,
+    event: 'labeled',
+    actor: { login: 'octocat' },
+    created_at: at(minute),
+    label: { name: `l${id}`, color: 'ededed' },
+    issue,
+  });
+
+  it('GitHub: pages newest first and stops at the page that reaches before the cursor', async () => {
+    const forge = await startFakeForge('github', (r) => {
+      if (r.path !== '/repos/o/r/issues/events') return undefined;
+      const next = `<http://${String(r.headers.host)}/repos/o/r/issues/events?page=${Number(r.query.page ?? '1') + 1}>; rel="next"`;
+      return r.query.page === undefined
+        ? {
+            status: 200,
+            headers: { link: next },
+            body: [labeled(4, 40, issueFixture(2)), labeled(3, 30, null)],
+          }
+        : r.query.page === '2'
+          ? {
+              status: 200,
+              headers: { link: next },
+              body: [labeled(2, 20, issueFixture(1)), labeled(1, 5, issueFixture(1))],
+            }
+          : { status: 500, body: { message: 'read past the cursor' } };
+    });
+    const client = openForgeClient({ repo: 'o/r', host: forge.host, token_env: 'T' }, { env: {} });
+    const events = await client.listRepoIssueEvents({ since: new Date(at(10)) });
+    // Event 3's issue is gone (issue: null): nothing to report; event 1 is before the cursor.
+    expect(events.map((e) => [e.id, e.issue_number, e.event, e.label, e.actor])).toEqual([
+      [4, 2, 'labeled', 'l4', 'octocat'],
+      [2, 1, 'labeled', 'l2', 'octocat'],
+    ]);
+    expect(forge.requests).toHaveLength(2);
+  });
+
+  it('Gitea: reads the timelines of the issues updated since the cursor, keeping entries created since', async () => {
+    const entry = (id: number, minute: number, body: string): Record<string, unknown> => ({
+      id,
+      type: 'label',
+      body,
+      user: { login: 'octocat' },
+      created_at: at(minute),
+      label: { id, name: `l${id}` },
+    });
+    const forge = await startFakeForge('gitea', (r) => {
+      if (r.path === '/repos/o/r/issues')
+        return { status: 200, body: [issueFixture(1), issueFixture(2, { pull_request: { merged: false } })] };
+      if (r.path === '/repos/o/r/issues/1/timeline')
+        return { status: 200, body: [entry(1, 5, '1'), entry(2, 20, '1')] };
+      if (r.path === '/repos/o/r/issues/2/timeline') return { status: 200, body: [entry(3, 30, '0')] };
+      return undefined;
+    });
+    const client = openForgeClient({ repo: 'o/r', host: forge.host, token_env: 'T' }, { env: {} });
+    const events = await client.listRepoIssueEvents({ since: new Date(at(10)) });
+    expect(events.map((e) => [e.id, e.issue_number, e.event, e.label])).toEqual([
+      [2, 1, 'labeled', 'l2'],
+      [3, 2, 'unlabeled', 'l3'],
+    ]);
+    expect(forge.requests.map((r) => r.path)).toEqual([
+      '/repos/o/r/issues',
+      '/repos/o/r/issues/1/timeline',
+      '/repos/o/r/issues/2/timeline',
+    ]);
+  });
+});

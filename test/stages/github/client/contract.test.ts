@@ -22,6 +22,7 @@ async function exerciseEveryMethod(client: ForgeClient): Promise<void> {
   await client.listRepoComments({ since });
   await client.createComment(3, 'hello');
   await client.listIssueEvents(3);
+  await client.listRepoIssueEvents({ since });
   await client.listPulls({ state: 'all', direction: 'asc' });
   await client.getPull(12);
   await client.createPull({ title: 'T', body: 'Closes #3', head: 'caloron/s1/t1', base: 'main' });
@@ -51,7 +52,7 @@ describe('GitHub adapter against the GitHub OpenAPI document', () => {
     const api = loadGitHubOpenApi();
     const problems = forge.requests.flatMap((request) => api.violations(request));
     expect(problems).toEqual([]);
-    expect(forge.requests.length).toBeGreaterThanOrEqual(19);
+    expect(forge.requests.length).toBeGreaterThanOrEqual(20);
   });
 
   it('rejects a request the document does not declare (the checker can fail)', () => {
@@ -82,6 +83,11 @@ describe('GitHub adapter against the GitHub OpenAPI document', () => {
       .filter((r) => r.path === '/repos/o/r/pulls' && r.method === 'GET')
       .map((r) => r.query.page ?? '1');
     expect(pages).toEqual(['1', '2']);
+  });
+
+  it('lists repository issue events without a since parameter (GitHub has none there)', () => {
+    const pages = forge.requests.filter((r) => r.path === '/repos/o/r/issues/events');
+    expect(pages.map((r) => r.query)).toEqual([{ per_page: '100' }, { per_page: '100', page: '2' }]);
   });
 
   it('sends the token from token_env as `Authorization: token …`', () => {
@@ -144,6 +150,22 @@ describe('Gitea adapter against the Gitea route list', () => {
       ['1', '50'],
       ['2', '50'],
     ]);
+  });
+
+  it('reads repository issue events from the timelines of the issues updated since the cursor', () => {
+    const listing = forge.requests.filter(
+      (r) => r.method === 'GET' && r.path === '/repos/o/r/issues' && r.query.type === undefined,
+    );
+    expect(listing.map((r) => r.query)).toEqual([
+      { state: 'all', since: '2026-11-20T08:30:00.000Z', page: '1', limit: '50' },
+      { state: 'all', since: '2026-11-20T08:30:00.000Z', page: '2', limit: '50' },
+    ]);
+    const timelines = forge.requests.filter(
+      (r) => /^\/repos\/o\/r\/issues\/\d+\/timeline$/.test(r.path) && r.query.since !== undefined,
+    );
+    // 51 issues and pull requests (a full page and one more), each timeline two pages.
+    expect(new Set(timelines.map((r) => r.path)).size).toBe(51);
+    expect(timelines).toHaveLength(102);
   });
 
   it('names review events and pull sorting the Gitea way', () => {

@@ -216,6 +216,8 @@ function fixture(dialect: Dialect, request: Recorded, base: string): Answer {
       return paged(dialect, request, base, (i) => commentFixture(i, 3, base));
     case 'POST /issues/N/comments':
       return ok(commentFixture(9, n, base), 201);
+    case 'GET /issues/events':
+      return paged(dialect, request, base, (i) => ({ ...eventFixture(i, dialect), issue: issueFixture(3) }));
     case 'GET /issues/N/events':
     case 'GET /issues/N/timeline':
       return paged(dialect, request, base, (i) => eventFixture(i, dialect));
