@@ -67,7 +67,14 @@ export interface ServerParts {
 }
 
 export function buildServer({ token, spawner, store }: ServerParts): FastifyInstance {
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, return503OnClosing: true });
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger: false,
+    return503OnClosing: true,
+    // Fastify's defaults strip unknown fields and coerce types: a request off the contract
+    // is refused instead (reference §7.2 accepted unknown fields silently).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
   const expected = token === undefined ? undefined : digest(token);
 
   app.addHook('onRequest', async (request, reply) => {

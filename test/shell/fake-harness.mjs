@@ -3,6 +3,9 @@
 // stopped), beats "running", then does what harness.json's prompt says: "done", "fail",
 // "exit:<code>" (no final heartbeat) or anything else: keep running.
 import { spawn } from 'node:child_process';
+import console from 'node:console';
+import process from 'node:process';
+import { setInterval } from 'node:timers';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -12,10 +15,16 @@ const runDir = dirname(configPath);
 const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 writeFileSync(
   join(runDir, `facts-${process.pid}.json`),
-  JSON.stringify({ pid: process.pid, grandchild: grandchild.pid, argv: process.argv, env: process.env, cwd: process.cwd() }),
+  JSON.stringify({
+    pid: process.pid,
+    grandchild: grandchild.pid,
+    argv: process.argv,
+    env: process.env,
+    cwd: process.cwd(),
+  }),
 );
 const beat = (status, detail) =>
-  fetch(`${config.shell_url}/heartbeat`, {
+  globalThis.fetch(`${config.shell_url}/heartbeat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-caloron-token': process.env.CALORON_SHELL_TOKEN ?? '' },
     body: JSON.stringify({
