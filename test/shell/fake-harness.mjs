@@ -6,15 +6,17 @@ import { spawn } from 'node:child_process';
 import console from 'node:console';
 import process from 'node:process';
 import { setInterval } from 'node:timers';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const configPath = process.argv[process.argv.indexOf('--config') + 1];
 const config = JSON.parse(readFileSync(configPath, 'utf8'));
 const runDir = dirname(configPath);
 const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+// Written then renamed, so a test polling for the file never reads half of it.
+const facts = join(runDir, `facts-${process.pid}.json`);
 writeFileSync(
-  join(runDir, `facts-${process.pid}.json`),
+  `${facts}.tmp`,
   JSON.stringify({
     pid: process.pid,
     grandchild: grandchild.pid,
@@ -23,6 +25,7 @@ writeFileSync(
     cwd: process.cwd(),
   }),
 );
+renameSync(`${facts}.tmp`, facts);
 const beat = (status, detail) =>
   globalThis.fetch(`${config.shell_url}/heartbeat`, {
     method: 'POST',
