@@ -172,6 +172,21 @@ describe('agent exit', () => {
     expect(agent).toMatchObject({ status: 'done', exit_code: 0, alive: false, detail: 'wrote the file' });
   });
 
+  it('keeps the final "failed" heartbeat with its detail and the non-zero exit code', async () => {
+    const body = spawnBody('fail');
+    await fx.call('POST', '/spawn', body);
+    const agent = await eventually(async () => {
+      const seen = await status(body.agent_id);
+      return seen?.exit_code === null ? undefined : seen;
+    });
+    expect(agent).toMatchObject({
+      status: 'failed',
+      exit_code: 1,
+      alive: false,
+      detail: 'the framework crashed',
+    });
+  });
+
   it('records "exited" with the exit code when the process ends without a final heartbeat', async () => {
     const body = spawnBody('exit:3');
     await fx.call('POST', '/spawn', body);
@@ -222,6 +237,19 @@ describe('POST /kill', () => {
 });
 
 describe('POST /heartbeat', () => {
+  it('answers 400 to a beat that names another task than the agent was spawned for', async () => {
+    const body = spawnBody('run');
+    await fx.call('POST', '/spawn', body);
+    const reply = await fx.call('POST', '/heartbeat', {
+      sprint_id: 's1',
+      agent_id: body.agent_id,
+      task_id: 'other',
+      status: 'done',
+    });
+    expect(reply.status).toBe(400);
+    expect(await status(body.agent_id)).toMatchObject({ status: 'running' });
+  });
+
   it('answers 404 for an agent the shell never spawned', async () => {
     const reply = await fx.call('POST', '/heartbeat', {
       sprint_id: 's1',
