@@ -5,8 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processStart } from '../../shell/index.js';
+import { openShellClient } from '../../stages/dag/shell-client.js';
 import { readAgents } from '../../stages/sprint/kv-store.js';
-import { eventually, harnessFacts, shellFixture, type ShellFixture } from './shell-fixture.js';
+import { eventually, harnessFacts, shellFixture, TOKEN, type ShellFixture } from './shell-fixture.js';
 
 const fx: ShellFixture = await shellFixture();
 let counter = 0;
@@ -158,6 +159,21 @@ describe('POST /spawn', () => {
     const reply = await fx.call('POST', '/spawn', { ...spawnBody('run'), sprint_id: 'escape' });
     expect(reply.status).toBe(400);
     expect(existsSync(join(outside, 't1'))).toBe(false);
+  });
+});
+
+describe('the shell client of execute_actions', () => {
+  it('spawns and restarts through openShellClient with the token from CALORON_SHELL_TOKEN', async () => {
+    const client = openShellClient(fx.shell.url, {
+      env: { CALORON_SHELL_TOKEN: TOKEN },
+      signal: new AbortController().signal,
+    });
+    const body = { ...spawnBody('run'), role: 'developer' as const };
+    const spawned = await client.spawn(body);
+    expect(spawned.pid).toEqual(expect.any(Number));
+    const restarted = await client.restart({ sprint_id: 's1', agent_id: body.agent_id });
+    expect(restarted.pid).not.toBe(spawned.pid);
+    expect(gone(spawned.pid as number)).toBe(true);
   });
 });
 
