@@ -21,7 +21,7 @@ async function git(context: GitContext, args: string[], extraEnv: Record<string,
     reject: false,
   });
   if (result.failed)
-    throw new NoetherError('NOE_COMMAND_FAILED', `git ${args[0] ?? ''} failed: ${result.stderr.trim().slice(-500)}`, {
+    throw new NoetherError('NOE_COMMAND_FAILED', `git ${args[0] ?? ''} failed: ${(result.stderr.trim() || result.shortMessage).slice(-500)}`, {
       details: { args: args.slice(0, 1), exitCode: result.exitCode },
     });
   return result.stdout.trim();
