@@ -28,15 +28,18 @@ export async function harnessCommand(args: string[]): Promise<void> {
     process.stdout.write(HARNESS_USAGE);
     return;
   }
-  if (values.config === undefined) throw new NoetherError('NOE_USAGE', `caloron harness needs --config\n${HARNESS_USAGE}`);
+  if (values.config === undefined)
+    throw new NoetherError('NOE_USAGE', `caloron harness needs --config\n${HARNESS_USAGE}`);
   const config = readHarnessConfig(values.config);
   const controller = new AbortController();
+  // `on`, not `once`: the handler stays while the run winds down, so a second signal does
+  // not fall through to the default action and kill the process before its final beat.
   const stop = (): void => {
-    process.stderr.write('harness: terminated by signal\n');
+    if (!controller.signal.aborted) process.stderr.write('harness: terminated by signal\n');
     controller.abort();
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };

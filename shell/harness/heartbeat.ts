@@ -26,13 +26,19 @@ const MAX_DETAIL = 2000;
 export function startHeartbeats(options: HeartbeatOptions): Heartbeats {
   const url = `${options.shellUrl.replace(/\/+$/, '')}/heartbeat`;
   const beat = async (status: BeatStatus, detail?: string): Promise<void> => {
-    const body = { ...options.ids, status, ...(detail === undefined ? {} : { detail: detail.slice(0, MAX_DETAIL) }) };
+    const body = {
+      ...options.ids,
+      status,
+      ...(detail === undefined ? {} : { detail: detail.slice(0, MAX_DETAIL) }),
+    };
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...(options.token === undefined || options.token === '' ? {} : { 'x-caloron-token': options.token }),
+          ...(options.token === undefined || options.token === ''
+            ? {}
+            : { 'x-caloron-token': options.token }),
         },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10000),

@@ -37,7 +37,12 @@ async function taskPull(context: RoleContext): Promise<ForgePull | null> {
   return open.find((pull) => pull.head.ref === config.branch) ?? null;
 }
 
-function frameworkRun(context: RoleContext, title: string, prompt: string, changesRequestedBefore: boolean): FrameworkRun {
+function frameworkRun(
+  context: RoleContext,
+  title: string,
+  prompt: string,
+  changesRequestedBefore: boolean,
+): FrameworkRun {
   const { config } = context;
   return {
     role: config.role,
@@ -65,12 +70,21 @@ export async function runDeveloper(context: RoleContext): Promise<string> {
   const git = { worktree: config.worktree, signal: context.signal, env: context.env };
   const before = await head(git);
   log(`developer: running ${config.framework} in ${config.worktree}`);
-  await framework(config.framework).run(frameworkRun(context, issue.title, developerPrompt(parts, feedback), false));
+  await framework(config.framework).run(
+    frameworkRun(context, issue.title, developerPrompt(parts, feedback), false),
+  );
   if (await isDirty(git))
-    await commitAll(git, config.agent_id, `${issue.title} (#${config.issue_number})\n\nTask ${config.sprint_id}/${config.task_id}.`);
+    await commitAll(
+      git,
+      config.agent_id,
+      `${issue.title} (#${config.issue_number})\n\nTask ${config.sprint_id}/${config.task_id}.`,
+    );
   const after = await head(git);
   if (after === before)
-    throw new NoetherError('NOE_COMMAND_FAILED', `framework ${config.framework} changed nothing in the worktree`);
+    throw new NoetherError(
+      'NOE_COMMAND_FAILED',
+      `framework ${config.framework} changed nothing in the worktree`,
+    );
   const repo = await client.getRepo();
   await pushBranch(git, repo.clone_url, config.branch, config.token_env);
   log(`developer: pushed ${config.branch} at ${after}`);
@@ -115,9 +129,12 @@ export async function runReviewer(context: RoleContext): Promise<string> {
   );
   const prompt = reviewerPrompt({ issue, instructions: config.prompt, branch: config.branch }, pull.number);
   log(`reviewer: running ${config.framework} on PR #${pull.number}`);
-  const result = await framework(config.framework).run(frameworkRun(context, issue.title, prompt, changesRequestedBefore));
+  const result = await framework(config.framework).run(
+    frameworkRun(context, issue.title, prompt, changesRequestedBefore),
+  );
   const verdict = result.verdict ?? 'REQUEST_CHANGES';
-  const body = result.output.trim() === '' ? `Review by caloron-agent-${config.agent_id}.` : result.output.trim();
+  const body =
+    result.output.trim() === '' ? `Review by caloron-agent-${config.agent_id}.` : result.output.trim();
   await client.createReview(pull.number, { event: verdict, body });
   return `${verdict === 'APPROVE' ? 'approved' : 'requested changes on'} PR #${pull.number}`;
 }

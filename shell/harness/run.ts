@@ -18,7 +18,10 @@ export interface HarnessRunOptions {
   log: (line: string) => void;
 }
 
-export async function runHarness(config: ResolvedHarnessConfig, options: HarnessRunOptions): Promise<HarnessOutcome> {
+export async function runHarness(
+  config: ResolvedHarnessConfig,
+  options: HarnessRunOptions,
+): Promise<HarnessOutcome> {
   const beats = startHeartbeats({
     shellUrl: config.shell_url,
     token: options.env.CALORON_SHELL_TOKEN,

@@ -17,7 +17,12 @@ import { tempProject } from '../temp-project.js';
 
 export const FORGE_TOKEN = 'forge-secret-token';
 export const SHELL_TOKEN = 'shell-secret-token';
-export const ENV = { PATH: process.env.PATH, HOME: process.env.HOME, FORGE_TOKEN, CALORON_SHELL_TOKEN: SHELL_TOKEN };
+export const ENV = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  FORGE_TOKEN,
+  CALORON_SHELL_TOKEN: SHELL_TOKEN,
+};
 
 export interface Beat {
   token: string | undefined;
@@ -48,7 +53,10 @@ function heartbeatReceiver(beats: Beat[]): Promise<Server> {
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));
     request.on('end', () => {
       const token = request.headers['x-caloron-token'];
-      beats.push({ token: typeof token === 'string' ? token : undefined, body: JSON.parse(text) as Beat['body'] });
+      beats.push({
+        token: typeof token === 'string' ? token : undefined,
+        body: JSON.parse(text) as Beat['body'],
+      });
       const ok = request.url === '/heartbeat' && token === SHELL_TOKEN;
       response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ ok }));
@@ -58,10 +66,17 @@ function heartbeatReceiver(beats: Beat[]): Promise<Server> {
 }
 
 export async function harnessWorld(sprint = 's1', task = 't1'): Promise<World> {
-  const forge = await startLocalForge({ dir: tempProject({}, 'harness-forge-'), port: 0, token: FORGE_TOKEN });
+  const forge = await startLocalForge({
+    dir: tempProject({}, 'harness-forge-'),
+    port: 0,
+    token: FORGE_TOKEN,
+  });
   const beats: Beat[] = [];
   const server = await heartbeatReceiver(beats);
-  closers.push(() => forge.close(), () => new Promise<void>((resolve) => server.close(() => resolve())));
+  closers.push(
+    () => forge.close(),
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
   const created = await fetch(`${forge.url}/user/repos`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `token ${FORGE_TOKEN}` },
@@ -83,9 +98,17 @@ export async function harnessWorld(sprint = 's1', task = 't1'): Promise<World> {
     async worktree(role) {
       const dir = join(tempProject({}, 'harness-wt-'), role);
       await execa('git', ['clone', '-q', clone, dir]);
-      const remote = (await execa('git', ['ls-remote', '--heads', 'origin', branch], { cwd: dir })).stdout.trim();
-      if (role === 'reviewer') await execa('git', ['checkout', '-q', '--detach', `origin/${branch}`], { cwd: dir });
-      else await execa('git', ['checkout', '-q', '-b', branch, remote === '' ? 'origin/main' : `origin/${branch}`], { cwd: dir });
+      const remote = (
+        await execa('git', ['ls-remote', '--heads', 'origin', branch], { cwd: dir })
+      ).stdout.trim();
+      if (role === 'reviewer')
+        await execa('git', ['checkout', '-q', '--detach', `origin/${branch}`], { cwd: dir });
+      else
+        await execa(
+          'git',
+          ['checkout', '-q', '-b', branch, remote === '' ? 'origin/main' : `origin/${branch}`],
+          { cwd: dir },
+        );
       return dir;
     },
     config(role, worktree, extra = {}) {
@@ -117,10 +140,14 @@ const tsx = pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).hr
 
 /** `caloron harness --config FILE` as a real process, the way the shell starts it. */
 export function caloronHarness(configFile: string, cwd: string, env: Record<string, string | undefined>) {
-  return execa(process.execPath, ['--import', tsx, join(repoRoot, 'caloron/cli/main.ts'), 'harness', '--config', configFile], {
-    cwd,
-    env,
-    extendEnv: false,
-    reject: false,
-  });
+  return execa(
+    process.execPath,
+    ['--import', tsx, join(repoRoot, 'caloron/cli/main.ts'), 'harness', '--config', configFile],
+    {
+      cwd,
+      env,
+      extendEnv: false,
+      reject: false,
+    },
+  );
 }

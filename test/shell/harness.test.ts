@@ -44,7 +44,14 @@ describe('the harness, developer with the stub', () => {
     await develop(world);
     expect(await world.remoteRefs()).toMatch(/refs\/heads\/caloron\/s1\/t1$/m);
     const bare = world.forge.repoPath('caloron', 'demo');
-    const { stdout } = await execa('git', ['--git-dir', bare, 'log', '-1', '--format=%an|%s', 'caloron/s1/t1']);
+    const { stdout } = await execa('git', [
+      '--git-dir',
+      bare,
+      'log',
+      '-1',
+      '--format=%an|%s',
+      'caloron/s1/t1',
+    ]);
     expect(stdout).toBe(`caloron-agent-t1-dev|Add a greeting (#${world.issue})`);
   });
 
@@ -63,9 +70,16 @@ describe('the harness, developer with the stub', () => {
     const world = await harnessWorld();
     await develop(world);
     const comments = await world.client.listIssueComments(world.issue);
-    const items = comments.map((comment) => feedbackItemOf(world.issue, comment)).filter((item) => item !== null);
+    const items = comments
+      .map((comment) => feedbackItemOf(world.issue, comment))
+      .filter((item) => item !== null);
     expect(items).toHaveLength(1);
-    expect(items[0]?.parsed).toMatchObject({ task_id: 't1', agent_role: 'developer', self_assessment: 'completed', tools_used: ['stub'] });
+    expect(items[0]?.parsed).toMatchObject({
+      task_id: 't1',
+      agent_role: 'developer',
+      self_assessment: 'completed',
+      tools_used: ['stub'],
+    });
   });
 
   it('writes caloron/<task_id>.md with the task title and prompt', async () => {
@@ -81,7 +95,9 @@ describe('the harness, developer with the stub', () => {
     const world = await harnessWorld();
     await develop(world);
     const [first] = await world.client.listPulls({ state: 'open' });
-    expect((await review(world, { stub: { request_changes_once: true } })).detail).toMatch(/requested changes/);
+    expect((await review(world, { stub: { request_changes_once: true } })).detail).toMatch(
+      /requested changes/,
+    );
     const again = await develop(world);
     expect(again).toMatchObject({ status: 'done' });
     expect(again.detail).toMatch(new RegExp(`PR #${first?.number} updated`));
