@@ -49,11 +49,24 @@ export function startHeartbeats(options: HeartbeatOptions): Heartbeats {
       options.log(`heartbeat ${status}: ${(error as Error).message}`);
     }
   };
-  void beat('running');
-  const timer = setInterval(() => void beat('running'), options.intervalMs);
+  // One beat at a time, so the shell receives them in order and the final beat is the last
+  // it gets; an interval beat due while one is still in flight (a slow shell) is skipped.
+  let last: Promise<void> = beat('running');
+  let inFlight = true;
+  const settle = (): void => {
+    inFlight = false;
+  };
+  void last.then(settle);
+  const timer = setInterval(() => {
+    if (inFlight) return;
+    inFlight = true;
+    last = beat('running');
+    void last.then(settle);
+  }, options.intervalMs);
   return {
     async final(status, detail) {
       clearInterval(timer);
+      await last;
       await beat(status, detail);
     },
   };

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FRAMEWORK_NAMES, verdictOf } from '../../shell/frameworks/index.js';
 import { resolveHarnessConfig, runHarness } from '../../shell/harness/index.js';
 import type { HarnessConfig } from '../../schemas/generated/types.js';
+import { domainSchema } from '../../schemas/index.js';
 import { repo } from '../cli/in-process.js';
 import { tempProject } from '../temp-project.js';
 import { ENV, FORGE_TOKEN, harnessWorld, SHELL_TOKEN, type World } from './harness-world.js';
@@ -77,6 +78,11 @@ describe('the framework registry', () => {
     expect([...FRAMEWORK_NAMES].sort()).toEqual(
       ['aider', 'claude-code', 'codex-cli', 'cursor-cli', 'gemini-cli', 'opencode', 'stub'].sort(),
     );
+  });
+
+  it('names exactly the frameworks harness.json may ask for', () => {
+    const schema = domainSchema('harness-config') as { properties: { framework: { enum: string[] } } };
+    expect([...FRAMEWORK_NAMES].sort()).toEqual([...schema.properties.framework.enum].sort());
   });
 
   for (const [framework, expected] of Object.entries(DEVELOPER_ARGV)) {

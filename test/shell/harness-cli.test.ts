@@ -96,6 +96,20 @@ describe('heartbeats', () => {
     expect(world.beats.filter((beat) => beat.body.status === 'running').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('go one at a time to a slow shell, the final one last', async () => {
+    const world = await harnessWorld('s1', 't1', { answerDelayMs: 120 });
+    const worktree = await world.worktree('developer');
+    const env = { ...ENV, PATH: `${FAKES}${delimiter}${ENV.PATH ?? ''}`, FAKE_AGENT_SLEEP_MS: '400' };
+    const config = resolveHarnessConfig({
+      ...world.config('developer', worktree),
+      framework: 'aider',
+      heartbeat_interval_ms: 20,
+    });
+    await runHarness(config, { env, signal: new AbortController().signal, log: () => undefined });
+    expect(world.receiver.maxConcurrent).toBe(1);
+    expect(world.beats.map((beat) => beat.body.status).indexOf('done')).toBe(world.beats.length - 1);
+  });
+
   it('that fail are logged and never fail the run', async () => {
     const world = await harnessWorld();
     const worktree = await world.worktree('developer');

@@ -34,6 +34,8 @@ export interface World {
   client: ForgeClient;
   issue: number;
   beats: Beat[];
+  /** The most heartbeat requests the receiver had open at once. */
+  receiver: { maxConcurrent: number };
   shellUrl: string;
   /** A fresh clone of the repository checked out on the task branch (from the remote when it exists). */
   worktree(role: 'developer' | 'reviewer'): Promise<string>;
@@ -47,8 +49,15 @@ afterAll(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-function heartbeatReceiver(beats: Beat[]): Promise<Server> {
+function heartbeatReceiver(
+  beats: Beat[],
+  shell: ShellOptions,
+  seen: { maxConcurrent: number },
+): Promise<Server> {
+  let concurrent = 0;
   const server = createServer((request, response) => {
+    concurrent += 1;
+    seen.maxConcurrent = Math.max(seen.maxConcurrent, concurrent);
     let text = '';
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));
     request.on('end', () => {
@@ -58,21 +67,30 @@ function heartbeatReceiver(beats: Beat[]): Promise<Server> {
         body: JSON.parse(text) as Beat['body'],
       });
       const ok = request.url === '/heartbeat' && token === SHELL_TOKEN;
-      response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ ok }));
+      setTimeout(() => {
+        concurrent -= 1;
+        response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ ok }));
+      }, shell.answerDelayMs ?? 0);
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-export async function harnessWorld(sprint = 's1', task = 't1'): Promise<World> {
+export interface ShellOptions {
+  /** How long the heartbeat receiver takes to answer (a slow shell). */
+  answerDelayMs?: number;
+}
+
+export async function harnessWorld(sprint = 's1', task = 't1', shell: ShellOptions = {}): Promise<World> {
   const forge = await startLocalForge({
     dir: tempProject({}, 'harness-forge-'),
     port: 0,
     token: FORGE_TOKEN,
   });
   const beats: Beat[] = [];
-  const server = await heartbeatReceiver(beats);
+  const receiver = { maxConcurrent: 0 };
+  const server = await heartbeatReceiver(beats, shell, receiver);
   closers.push(
     () => forge.close(),
     () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -94,6 +112,7 @@ export async function harnessWorld(sprint = 's1', task = 't1'): Promise<World> {
     client,
     issue: issue.number,
     beats,
+    receiver,
     shellUrl,
     async worktree(role) {
       const dir = join(tempProject({}, 'harness-wt-'), role);

@@ -106,6 +106,16 @@ describe('the harness, developer with the stub', () => {
     expect(pulls[0]?.head.sha).not.toBe(first?.head.sha);
     expect(pulls[0]?.body).toBe(first?.body);
   });
+
+  it('gives the framework the review text on the next cycle', async () => {
+    const world = await harnessWorld();
+    await develop(world);
+    await review(world, { stub: { request_changes_once: true } });
+    await develop(world);
+    const bare = world.forge.repoPath('caloron', 'demo');
+    const file = await execa('git', ['--git-dir', bare, 'show', 'caloron/s1/t1:caloron/t1.md']);
+    expect(file.stdout).toMatch(/## Revision 1[\s\S]*Review feedback to address[\s\S]*please add a revision/);
+  });
 });
 
 describe('the harness, reviewer with the stub', () => {
