@@ -4,6 +4,7 @@
 // framework on the PR head and submit its verdict as a review.
 import { NoetherError } from '../../engine/errors.js';
 import type { ForgeClient, ForgePull } from '../../stages/github/client/index.js';
+import { linkedIssueOf } from '../../stages/github/links.js';
 import { writeMarker } from '../../stages/github/marker.js';
 import { framework, STUB_REVIEW_MARK } from '../frameworks/index.js';
 import type { FrameworkRun } from '../frameworks/index.js';
@@ -63,7 +64,10 @@ function frameworkRun(
 export async function runDeveloper(context: RoleContext): Promise<string> {
   const { config, client, log } = context;
   const started = Date.now();
-  const issue = await client.getIssue(config.issue_number);
+  const issueNumber = config.issue_number;
+  if (issueNumber === null)
+    throw new NoetherError('NOE_USAGE', 'a developer needs the issue_number of its task in harness.json');
+  const issue = await client.getIssue(issueNumber);
   const existing = await taskPull(context);
   const feedback = existing === null ? '' : reviewFeedback(await client.listReviews(existing.number));
   const parts = { issue, instructions: config.prompt, branch: config.branch };
@@ -77,7 +81,7 @@ export async function runDeveloper(context: RoleContext): Promise<string> {
     await commitAll(
       git,
       config.agent_id,
-      `${issue.title} (#${config.issue_number})\n\nTask ${config.sprint_id}/${config.task_id}.`,
+      `${issue.title} (#${issueNumber})\n\nTask ${config.sprint_id}/${config.task_id}.`,
     );
   const after = await head(git);
   if (after === before)
@@ -95,12 +99,12 @@ export async function runDeveloper(context: RoleContext): Promise<string> {
       title: issue.title,
       head: config.branch,
       base: config.base_branch,
-      body: `Closes #${config.issue_number}\n\n${marker}\n`,
+      body: `Closes #${issueNumber}\n\n${marker}\n`,
     });
     log(`developer: opened PR #${pull.number}`);
   }
   await client.createComment(
-    config.issue_number,
+    issueNumber,
     feedbackComment({
       task_id: config.task_id,
       agent_role: 'developer',
@@ -122,7 +126,12 @@ export async function runReviewer(context: RoleContext): Promise<string> {
   const pull = await taskPull(context);
   if (pull === null)
     throw new NoetherError('NOE_FORGE_FAILED', `no open pull request for ${config.branch} to review`);
-  const issue = await client.getIssue(config.issue_number);
+  // The shell may spawn a reviewer with the PR only: the issue is the one the PR closes.
+  const issueNumber = config.issue_number ?? linkedIssueOf(pull.body);
+  const issue =
+    issueNumber === null
+      ? { number: 0, title: pull.title, body: '(the pull request names no issue)' }
+      : await client.getIssue(issueNumber);
   const reviews = await client.listReviews(pull.number);
   const changesRequestedBefore = reviews.some(
     (review) => review.state === 'CHANGES_REQUESTED' && review.body.includes(STUB_REVIEW_MARK),

@@ -80,6 +80,18 @@ describe('caloron harness', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/NOE_USAGE: .*harness\.json: \/ must have required property/);
   });
+
+  it('still tells the shell, with a failed beat, why a config it can read enough of is unusable', async () => {
+    const world = await harnessWorld();
+    const worktree = await world.worktree('developer');
+    const config = { ...world.config('developer', worktree), framework: 'copilot' };
+    const result = await caloronHarness(configFile(config), worktree, ENV);
+    expect(result.exitCode).toBe(1);
+    expect(world.beats.map((beat) => beat.body.status)).toEqual(['failed']);
+    expect(world.beats[0]?.body.detail).toMatch(
+      /^NOE_USAGE: .*\/framework must be equal to one of the allowed values/,
+    );
+  });
 });
 
 describe('heartbeats', () => {

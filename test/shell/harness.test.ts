@@ -152,4 +152,22 @@ describe('the harness, reviewer with the stub', () => {
     expect(outcome.detail).toMatch(/no open pull request for caloron\/s1\/t1/);
     expect(world.beats.at(-1)?.body).toMatchObject({ status: 'failed' });
   });
+
+  it('finds the issue from the PR it reviews when harness.json gives none', async () => {
+    const world = await harnessWorld();
+    await develop(world);
+    const [pull] = await world.client.listPulls({ state: 'open' });
+    const outcome = await review(world, { issue_number: null, pr_number: pull?.number ?? 0 });
+    expect(outcome).toEqual({ status: 'done', detail: `approved PR #${pull?.number}` });
+  });
+});
+
+describe('the harness, developer without an issue', () => {
+  it('fails, saying a developer needs its issue_number', async () => {
+    const world = await harnessWorld();
+    const outcome = await develop(world, { issue_number: null });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.detail).toMatch(/a developer needs the issue_number/);
+    expect(await world.remoteRefs()).not.toContain('caloron/s1/t1');
+  });
 });
