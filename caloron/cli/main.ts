@@ -1,10 +1,17 @@
 #!/usr/bin/env node
-// The `caloron` executable. The sprint commands (sprint, demo, shell, harness) arrive
-// with the issues that build them; `forge` serves the embedded local forge.
+// The `caloron` executable: a table of commands, each a module of its own. The sprint
+// commands (sprint, demo) arrive with the issue that builds the whole loop.
 import { packageVersion } from '../../engine/cli/index.js';
 import { isNoetherError } from '../../engine/errors.js';
 import { forgeCommand } from './forge.js';
+import { harnessCommand } from './harness.js';
 import { shellCommand } from './shell.js';
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  forge: forgeCommand,
+  shell: shellCommand,
+  harness: harnessCommand,
+};
 
 const USAGE = `usage: caloron <command>
 
@@ -12,21 +19,18 @@ Caloron runs software sprints with AI agents on the noether-ts engine.
 Commands:
   forge   serve the embedded GitHub-compatible forge (caloron forge --help)
   shell   serve the Caloron shell that runs agents (caloron shell --help)
+  harness run one agent as the shell's harness.json says (caloron harness --help)
 Check compositions with
   noether-ts graph check compositions/*.json
 `;
 
 const [command, ...rest] = process.argv.slice(2);
-if (command === 'forge') {
-  forgeCommand(rest).catch((error: unknown) => {
+const run =
+  command === undefined ? undefined : Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+if (run !== undefined) {
+  run(rest).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`caloron forge: ${isNoetherError(error) ? `${error.code}: ` : ''}${message}\n`);
-    process.exitCode = isNoetherError(error) ? error.exitCode : 3;
-  });
-} else if (command === 'shell') {
-  shellCommand(rest).catch((error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`caloron shell: ${isNoetherError(error) ? `${error.code}: ` : ''}${message}\n`);
+    process.stderr.write(`caloron ${command}: ${isNoetherError(error) ? `${error.code}: ` : ''}${message}\n`);
     process.exitCode = isNoetherError(error) ? error.exitCode : 3;
   });
 } else if (command === '--version') {
