@@ -4,12 +4,14 @@
 import { packageVersion } from '../../engine/cli/index.js';
 import { isNoetherError } from '../../engine/errors.js';
 import { forgeCommand } from './forge.js';
+import { harnessCommand } from './harness.js';
 
 const USAGE = `usage: caloron <command>
 
 Caloron runs software sprints with AI agents on the noether-ts engine.
 Commands:
   forge   serve the embedded GitHub-compatible forge (caloron forge --help)
+  harness run one agent as the shell's harness.json says (caloron harness --help)
 Check compositions with
   noether-ts graph check compositions/*.json
 `;
@@ -19,6 +21,12 @@ if (command === 'forge') {
   forgeCommand(rest).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`caloron forge: ${isNoetherError(error) ? `${error.code}: ` : ''}${message}\n`);
+    process.exitCode = isNoetherError(error) ? error.exitCode : 3;
+  });
+} else if (command === 'harness') {
+  harnessCommand(rest).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`caloron harness: ${isNoetherError(error) ? `${error.code}: ` : ''}${message}\n`);
     process.exitCode = isNoetherError(error) ? error.exitCode : 3;
   });
 } else if (command === '--version') {

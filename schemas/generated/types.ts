@@ -77,6 +77,7 @@ export interface CaloronSchemas {
   'execute-result'?: ExecuteResult;
   'feedback-analysis'?: FeedbackAnalysis;
   'feedback-item'?: FeedbackItem;
+  'harness-config'?: HarnessConfig;
   'health-result'?: HealthResult;
   interventions?: Interventions;
   kpis?: SprintKpis;
@@ -519,6 +520,34 @@ export interface AgentFeedback {
   time_to_complete_min: number;
   self_assessment: 'completed' | 'partial' | 'blocked' | 'failed' | 'crashed';
   notes?: string;
+}
+/**
+ * harness.json: what the shell tells one agent harness run (CALORON §6, the shell ↔ harness contract). Written atomically by the shell into the agent's run directory, read by `caloron harness --config FILE`. Tokens are never in it: the forge token is read from the environment variable token_env names, the shell token from CALORON_SHELL_TOKEN.
+ */
+export interface HarnessConfig {
+  sprint_id: Id;
+  task_id: Id;
+  agent_id: Id;
+  role: 'developer' | 'reviewer';
+  framework?: 'stub' | 'claude-code' | 'gemini-cli' | 'codex-cli' | 'opencode' | 'aider' | 'cursor-cli';
+  repo: string;
+  host: string;
+  token_env: string;
+  issue_number: number;
+  pr_number: number | null;
+  prompt: string | null;
+  worktree: string;
+  branch: string;
+  base_branch: string;
+  shell_url: string;
+  heartbeat_interval_ms?: number;
+  /**
+   * How long the framework may run before it is stopped (default 30 minutes).
+   */
+  framework_timeout_ms?: number;
+  stub?: {
+    request_changes_once?: boolean;
+  };
 }
 /**
  * check_agent_health's verdict on the agent of one active task (CALORON §2): healthy, stalled (no heartbeat for more than stall_threshold_m), missing (never beat, started over 2 minutes ago), exited (process gone without finishing).

@@ -1,0 +1,47 @@
+// `caloron harness --config FILE`: one agent run, started by the shell (CALORON §6) in the
+// agent's worktree with its output appended to the agent's log. Exit 0 when the final
+// heartbeat said done, 1 when it said failed; SIGTERM (the shell's /kill or /restart)
+// aborts the work and still sends the final "failed: terminated" beat.
+import { parseArgs } from 'node:util';
+import { NoetherError } from '../../engine/errors.js';
+import { readHarnessConfig, runHarness } from '../../shell/harness/index.js';
+
+export const HARNESS_USAGE = `usage: caloron harness --config FILE
+
+Runs one agent (developer or reviewer) as harness.json FILE describes; started by the shell.
+Reads the forge token from the variable the config's token_env names and the shell token
+from CALORON_SHELL_TOKEN.
+`;
+
+export async function harnessCommand(args: string[]): Promise<void> {
+  let values: { config?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { config: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new NoetherError('NOE_USAGE', `${(error as Error).message}\n${HARNESS_USAGE}`);
+  }
+  if (values.help === true) {
+    process.stdout.write(HARNESS_USAGE);
+    return;
+  }
+  if (values.config === undefined) throw new NoetherError('NOE_USAGE', `caloron harness needs --config\n${HARNESS_USAGE}`);
+  const config = readHarnessConfig(values.config);
+  const controller = new AbortController();
+  const stop = (): void => {
+    process.stderr.write('harness: terminated by signal\n');
+    controller.abort();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  const log = (line: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  };
+  const outcome = await runHarness(config, { env: process.env, signal: controller.signal, log });
+  process.removeListener('SIGTERM', stop);
+  process.removeListener('SIGINT', stop);
+  process.exitCode = outcome.status === 'done' ? 0 : 1;
+}
