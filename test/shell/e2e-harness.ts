@@ -85,10 +85,11 @@ export async function shellUnderTest(setup: ShellSetup = {}): Promise<ShellUnder
     token: SHELL_TOKEN,
     kvDir,
     worktreeRoot,
-    host: setup.forge?.host ?? '',
-    tokenEnv: setup.forge?.token_env ?? 'GITHUB_TOKEN',
+    forge: setup.forge ?? { host: '', token_env: 'GITHUB_TOKEN' },
     harnessCommand: [...(setup.harnessCommand ?? caloronHarness)],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...setup.env },
+    heartbeatIntervalMs: 1000,
+    killGraceMs: 1000,
   });
   closers.push(() => shell.close());
   const url = shell.url;

@@ -95,6 +95,11 @@ describe('the shell with the stub developer', () => {
     expect(pull?.body).toMatch(new RegExp(`Closes #${issue}\\b`));
   });
 
+  it('posts its caloron_feedback comment on the issue', async () => {
+    const comments = await forge.client.listIssueComments(issue);
+    expect(comments.map((comment) => comment.body).join('\n')).toMatch(/caloron_feedback:\n\s+task_id: t1/);
+  });
+
   it('reports a finished agent in /status as not alive, with its exit code', async () => {
     const status = await shell.call('GET', `/status?sprint_id=${SPRINT}`);
     expect(status.status).toBe(200);
