@@ -92,6 +92,14 @@ export const catalogue = {
     exit: 3,
     hint: 'the Caloron shell refused or did not answer: check shell_url, CALORON_SHELL_TOKEN and the shell log',
   },
+  NOE_UNAUTHORIZED: {
+    exit: 1,
+    hint: 'send the shared token in the x-caloron-token header (CALORON_SHELL_TOKEN)',
+  },
+  NOE_AGENT_NOT_FOUND: {
+    exit: 1,
+    hint: 'spawn the agent first (POST /spawn); check sprint_id and agent_id',
+  },
   NOE_FORGE_FAILED: {
     exit: 3,
     hint: 'the forge refused the request or could not be reached: read status, method, path and the forge message in the details; check repo, host and the token named by token_env',

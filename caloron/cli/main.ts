@@ -5,6 +5,7 @@ import { packageVersion } from '../../engine/cli/index.js';
 import { isNoetherError } from '../../engine/errors.js';
 import { forgeCommand } from './forge.js';
 import { harnessCommand } from './harness.js';
+import { shellCommand } from './shell.js';
 
 const USAGE = `usage: caloron <command>
 
@@ -12,6 +13,7 @@ Caloron runs software sprints with AI agents on the noether-ts engine.
 Commands:
   forge   serve the embedded GitHub-compatible forge (caloron forge --help)
   harness run one agent as the shell's harness.json says (caloron harness --help)
+  shell   serve the Caloron shell that runs agents (caloron shell --help)
 Check compositions with
   noether-ts graph check compositions/*.json
 `;
@@ -27,6 +29,12 @@ if (command === 'forge') {
   harnessCommand(rest).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`caloron harness: ${isNoetherError(error) ? `${error.code}: ` : ''}${message}\n`);
+    process.exitCode = isNoetherError(error) ? error.exitCode : 3;
+  });
+} else if (command === 'shell') {
+  shellCommand(rest).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`caloron shell: ${isNoetherError(error) ? `${error.code}: ` : ''}${message}\n`);
     process.exitCode = isNoetherError(error) ? error.exitCode : 3;
   });
 } else if (command === '--version') {
