@@ -16,7 +16,9 @@ import { type ShellUnderTest, shellUnderTest } from './e2e-harness.js';
 const SPRINT = 's1';
 const TASK = 't1';
 const END = new Set(['done', 'failed', 'exited', 'killed']);
-const ended = (record: AgentRecord) => END.has(record.status);
+// The final heartbeat comes before the process exits; the record is complete once the shell
+// has also seen the exit and filled in its code.
+const ended = (record: AgentRecord) => END.has(record.status) && record.exit_code !== null;
 
 let forge: ForgeRepo;
 let shell: ShellUnderTest;
