@@ -67,7 +67,14 @@ export interface ServerParts {
 }
 
 export function buildServer({ token, spawner, store }: ServerParts): FastifyInstance {
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, return503OnClosing: true });
+  // Fastify's Ajv coerces types by default (`sprint_id: 0` would become "0", `["s1"]` "s1"):
+  // a body of the wrong type is refused, never reinterpreted.
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger: false,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: false } },
+  });
   const expected = token === undefined ? undefined : digest(token);
 
   app.addHook('onRequest', async (request, reply) => {
