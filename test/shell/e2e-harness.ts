@@ -26,17 +26,20 @@ export const caloronHarness: readonly string[] = [
 
 /**
  * A stand-in harness that never ends and starts a grandchild, so /restart and /kill have a
- * process group to stop. It writes `{leader, grandchild}` to `<pidsDir>/<its pid>.json`.
+ * process group to stop. It writes `{leader, grandchild}` to `<pidsDir>/<its pid>.json`
+ * (atomically: the tests read it as soon as it appears).
  * The shell appends `--config <run-dir>/harness.json`; `--` keeps node from reading that as
  * its own option.
  */
 export function hangingHarness(pidsDir: string): string[] {
   const script = `
 const { spawn } = require('node:child_process');
-const { writeFileSync } = require('node:fs');
+const { renameSync, writeFileSync } = require('node:fs');
 const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 const pids = JSON.stringify({ leader: process.pid, grandchild: child.pid });
-writeFileSync(require('node:path').join(${JSON.stringify(pidsDir)}, process.pid + '.json'), pids);
+const file = require('node:path').join(${JSON.stringify(pidsDir)}, process.pid + '.json');
+writeFileSync(file + '.tmp', pids);
+renameSync(file + '.tmp', file);
 setInterval(() => {}, 1000);
 `;
   return [process.execPath, '-e', script, '--'];

@@ -26,7 +26,7 @@ type Pids = { leader: number; grandchild: number };
 // Whatever the tests leave running (the shell's close need not stop its agents) is stopped
 // here by pid, so a failing test leaves no stray processes on the machine.
 afterAll(() => {
-  for (const file of readdirSync(pidsDir)) {
+  for (const file of readdirSync(pidsDir).filter((name) => name.endsWith('.json'))) {
     const pids = JSON.parse(readFileSync(join(pidsDir, file), 'utf8')) as Pids;
     for (const pid of [pids.leader, pids.grandchild]) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   }
