@@ -27,12 +27,13 @@ export const caloronHarness: readonly string[] = [
 /**
  * A stand-in harness that never ends and starts a grandchild, so /restart and /kill have a
  * process group to stop. It writes `{leader, grandchild}` to `<pidsDir>/<its pid>.json`
- * (atomically: the tests read it as soon as it appears).
+ * (atomically: the tests read it as soon as it appears). With `ignoreTerm` it shrugs off
+ * SIGTERM, so only the shell's SIGKILL after the grace period stops it.
  * The shell appends `--config <run-dir>/harness.json`; `--` keeps node from reading that as
  * its own option.
  */
-export function hangingHarness(pidsDir: string): string[] {
-  const script = `
+export function hangingHarness(pidsDir: string, options: { ignoreTerm?: boolean } = {}): string[] {
+  const script = `${options.ignoreTerm === true ? "process.on('SIGTERM', () => {});" : ''}
 const { spawn } = require('node:child_process');
 const { renameSync, writeFileSync } = require('node:fs');
 const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
@@ -94,7 +95,9 @@ export async function shellUnderTest(setup: ShellSetup = {}): Promise<ShellUnder
     heartbeatIntervalMs: 1000,
     killGraceMs: 1000,
   });
-  closers.push(() => shell.close());
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= shell.close());
+  closers.push(close);
   const url = shell.url;
   const agents = (sprintId: string): AgentsFile | undefined => {
     const path = join(kvDir, `${sprintId}.agents.json`);
@@ -107,6 +110,7 @@ export async function shellUnderTest(setup: ShellSetup = {}): Promise<ShellUnder
     worktreeRoot,
     call: (method, path, body, headers) => request(url, method, path, body, headers),
     agents,
+    close,
     async record(sprintId, agentId, check, limitMs = 60_000) {
       let found: AgentRecord | undefined;
       await eventually(

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, isRunning, recordedPids } from '../run/command-liveness.js';
 import { ENV, type ForgeRepo, forgeRepo } from '../stages/github/local-forge.js';
 import { tempProject } from '../temp-project.js';
-import { type ShellUnderTest, hangingHarness, shellUnderTest } from './e2e-harness.js';
+import { SHELL_TOKEN, type ShellUnderTest, hangingHarness, shellUnderTest } from './e2e-harness.js';
 import { join } from 'node:path';
 
 const SPRINT = 's1';
@@ -18,7 +18,11 @@ let pidsDir: string;
 beforeAll(async () => {
   forge = await forgeRepo('gadgets');
   pidsDir = tempProject({}, 'shell-pids-');
-  shell = await shellUnderTest({ forge: forge.config, env: ENV, harnessCommand: hangingHarness(pidsDir) });
+  shell = await shellUnderTest({
+    forge: forge.config,
+    env: { ...ENV, UNRELATED_SECRET: 'do-not-pass-on' },
+    harnessCommand: hangingHarness(pidsDir),
+  });
 });
 
 type Pids = { leader: number; grandchild: number };
@@ -71,6 +75,20 @@ describe('POST /restart', () => {
   });
 });
 
+describe("the harness's process", () => {
+  it('carries no token in its argv, and only the environment it needs', async () => {
+    const pids = await spawnHanging('t-env', 'dev-env');
+    const argv = readFileSync(`/proc/${pids.leader}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
+    const environ = readFileSync(`/proc/${pids.leader}/environ`, 'utf8').split('\0');
+    expect(argv.join(' ')).not.toContain(SHELL_TOKEN);
+    expect(argv.join(' ')).not.toContain(ENV.FORGE_TOKEN);
+    expect(argv.slice(-2)[0]).toBe('--config');
+    expect(environ).toContain(`CALORON_SHELL_TOKEN=${SHELL_TOKEN}`);
+    expect(environ).toContain(`FORGE_TOKEN=${ENV.FORGE_TOKEN}`);
+    expect(environ.filter((entry) => entry.startsWith('UNRELATED_SECRET='))).toEqual([]);
+  });
+});
+
 describe('POST /kill', () => {
   it('leaves neither the harness nor anything it started, and records killed', async () => {
     const pids = await spawnHanging('t-kill', 'dev-kill');
@@ -107,5 +125,79 @@ describe('a re-spawn of a running agent', () => {
       () => !isRunning(first.leader) && !isRunning(first.grandchild),
     );
     expect(isRunning(second.leader)).toBe(true);
+  });
+});
+
+describe('an agent whose process ends without a final heartbeat', () => {
+  it('is recorded exited with its exit code, and /status says it is not alive', async () => {
+    const quitter = await shellUnderTest({
+      forge: forge.config,
+      env: ENV,
+      harnessCommand: [process.execPath, '-e', 'process.exit(3)', '--'],
+    });
+    const spawned = await quitter.call('POST', '/spawn', {
+      sprint_id: SPRINT,
+      task_id: 't-quit',
+      agent_id: 'dev-quit',
+      role: 'developer',
+      repo: forge.config.repo,
+      issue_number: 1,
+    });
+    expect(spawned).toMatchObject({ status: 200, body: { ok: true } });
+    const record = await quitter.record(SPRINT, 'dev-quit', (candidate) => candidate.exit_code !== null);
+    expect(record).toMatchObject({ status: 'exited', exit_code: 3, last_beat_at: null });
+    const status = await quitter.call('GET', `/status?sprint_id=${SPRINT}`);
+    expect(status.body).toMatchObject({
+      agents: [expect.objectContaining({ agent_id: 'dev-quit', alive: false, exit_code: 3 })] as unknown,
+    });
+  });
+});
+
+describe('a harness that ignores SIGTERM', () => {
+  it('is killed all the same once the grace period is over', async () => {
+    const stubborn = await shellUnderTest({
+      forge: forge.config,
+      env: ENV,
+      harnessCommand: hangingHarness(pidsDir, { ignoreTerm: true }),
+    });
+    const spawned = await stubborn.call('POST', '/spawn', {
+      sprint_id: SPRINT,
+      task_id: 't-stubborn',
+      agent_id: 'dev-stubborn',
+      role: 'developer',
+      repo: forge.config.repo,
+      issue_number: 1,
+    });
+    expect(spawned).toMatchObject({ status: 200, body: { ok: true } });
+    const record = await stubborn.record(SPRINT, 'dev-stubborn', (candidate) => candidate.pid !== null);
+    const pids = await recordedPids(join(pidsDir, `${record.pid}.json`));
+    const killed = await stubborn.call('POST', '/kill', { sprint_id: SPRINT, agent_id: 'dev-stubborn' });
+    expect(killed).toMatchObject({ status: 200, body: { ok: true } });
+    await eventually('the group to be gone', () => !isRunning(pids.leader) && !isRunning(pids.grandchild));
+    expect(stubborn.agents(SPRINT)?.agents['dev-stubborn']?.status).toBe('killed');
+  });
+});
+
+describe("the shell's close", () => {
+  it('stops the agents it started and records them killed', async () => {
+    const closing = await shellUnderTest({
+      forge: forge.config,
+      env: ENV,
+      harnessCommand: hangingHarness(pidsDir),
+    });
+    const spawned = await closing.call('POST', '/spawn', {
+      sprint_id: SPRINT,
+      task_id: 't-close',
+      agent_id: 'dev-close',
+      role: 'developer',
+      repo: forge.config.repo,
+      issue_number: 1,
+    });
+    expect(spawned).toMatchObject({ status: 200, body: { ok: true } });
+    const record = await closing.record(SPRINT, 'dev-close', (candidate) => candidate.pid !== null);
+    const pids = await recordedPids(join(pidsDir, `${record.pid}.json`));
+    await closing.close();
+    await eventually('the group to be gone', () => !isRunning(pids.leader) && !isRunning(pids.grandchild));
+    expect(closing.agents(SPRINT)?.agents['dev-close']?.status).toBe('killed');
   });
 });
