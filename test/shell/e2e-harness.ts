@@ -54,6 +54,8 @@ export interface ShellUnderTest {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
   /** `<sprint>.agents.json` as the shell last wrote it, or undefined before its first write. */
   agents(sprintId: string): AgentsFile | undefined;
+  /** Stops the shell (and, by its contract, its agents); the same promise on every call. */
+  close(): Promise<void>;
   /** Waits until agent `agentId`'s record satisfies `check`; returns it. */
   record(
     sprintId: string,

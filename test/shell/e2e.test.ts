@@ -97,6 +97,12 @@ describe('the shell with the stub developer', () => {
     expect(pull?.body).toMatch(new RegExp(`Closes #${issue}\\b`));
   });
 
+  it("works in <root>/<sprint>/<task>/developer, on the task's branch", async () => {
+    const worktree = join(shell.worktreeRoot, SPRINT, TASK, 'developer');
+    const head = await execa('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: worktree });
+    expect(head.stdout).toBe(`caloron/${SPRINT}/${TASK}`);
+  });
+
   it('posts its caloron_feedback comment on the issue', async () => {
     const comments = await forge.client.listIssueComments(issue);
     expect(comments.map((comment) => comment.body).join('\n')).toMatch(/caloron_feedback:\n\s+task_id: t1/);
@@ -138,6 +144,15 @@ describe('the shell with the stub developer', () => {
       expect(reviewer).toMatchObject({ role: 'reviewer', status: 'done', exit_code: 0 });
       const reviews = await forge.client.listReviews(pullNumber);
       expect(reviews.map((review) => review.state)).toContain('APPROVED');
+    });
+
+    it("works in <root>/<sprint>/<task>/reviewer, detached at the PR's head", async () => {
+      const worktree = join(shell.worktreeRoot, SPRINT, TASK, 'reviewer');
+      const pull = await forge.client.getPull(pullNumber);
+      expect((await execa('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: worktree })).stdout).toBe(
+        'HEAD',
+      );
+      expect((await execa('git', ['rev-parse', 'HEAD'], { cwd: worktree })).stdout).toBe(pull.head.sha);
     });
 
     it('keeps the developer record beside its own in the same file', () => {
