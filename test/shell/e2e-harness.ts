@@ -74,6 +74,8 @@ export interface ShellSetup {
   /** The forge the shell's agents work against. */
   forge?: { host: string; token_env: string };
   harnessCommand?: readonly string[];
+  /** What the shell tells stub agents in harness.json. */
+  stub?: { request_changes_once?: boolean };
   /** The environment the shell passes on (filtered) to its harnesses. */
   env?: Record<string, string>;
 }
@@ -96,6 +98,7 @@ export async function shellUnderTest(setup: ShellSetup = {}): Promise<ShellUnder
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...setup.env },
     heartbeatIntervalMs: 1000,
     killGraceMs: 1000,
+    ...(setup.stub === undefined ? {} : { stub: setup.stub }),
   });
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= shell.close());
