@@ -4,7 +4,7 @@
 // aborts the work and still sends the final "failed: terminated" beat.
 import { parseArgs } from 'node:util';
 import { NoetherError } from '../../engine/errors.js';
-import { readHarnessConfig, runHarness } from '../../shell/harness/index.js';
+import { readHarnessConfig, reportUnusableConfig, runHarness } from '../../shell/harness/index.js';
 
 export const HARNESS_USAGE = `usage: caloron harness --config FILE
 
@@ -28,18 +28,27 @@ export async function harnessCommand(args: string[]): Promise<void> {
     process.stdout.write(HARNESS_USAGE);
     return;
   }
-  if (values.config === undefined) throw new NoetherError('NOE_USAGE', `caloron harness needs --config\n${HARNESS_USAGE}`);
-  const config = readHarnessConfig(values.config);
-  const controller = new AbortController();
-  const stop = (): void => {
-    process.stderr.write('harness: terminated by signal\n');
-    controller.abort();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  if (values.config === undefined)
+    throw new NoetherError('NOE_USAGE', `caloron harness needs --config\n${HARNESS_USAGE}`);
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
+  let config;
+  try {
+    config = readHarnessConfig(values.config);
+  } catch (error) {
+    await reportUnusableConfig(values.config, error, { env: process.env, log });
+    throw error;
+  }
+  const controller = new AbortController();
+  // `on`, not `once`: the handler stays while the run winds down, so a second signal does
+  // not fall through to the default action and kill the process before its final beat.
+  const stop = (): void => {
+    if (!controller.signal.aborted) process.stderr.write('harness: terminated by signal\n');
+    controller.abort();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   const outcome = await runHarness(config, { env: process.env, signal: controller.signal, log });
   process.removeListener('SIGTERM', stop);
   process.removeListener('SIGINT', stop);

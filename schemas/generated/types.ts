@@ -533,7 +533,10 @@ export interface HarnessConfig {
   repo: string;
   host: string;
   token_env: string;
-  issue_number: number;
+  /**
+   * The task's issue; a developer needs it, a reviewer without one reads it from the PR's closing keyword.
+   */
+  issue_number: number | null;
   pr_number: number | null;
   prompt: string | null;
   worktree: string;

@@ -7,7 +7,10 @@ export type * from './types.js';
 export { CLI_SPECS, verdictOf };
 export { STUB_REVIEW_MARK, stubFile } from './stub.js';
 
-export const FRAMEWORK_NAMES: readonly FrameworkName[] = ['stub', ...(Object.keys(CLI_SPECS) as FrameworkName[])];
+export const FRAMEWORK_NAMES: readonly FrameworkName[] = [
+  'stub',
+  ...(Object.keys(CLI_SPECS) as FrameworkName[]),
+];
 
 export function framework(name: FrameworkName): Framework {
   return name === 'stub' ? stubFramework : cliFramework(name);

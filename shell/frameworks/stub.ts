@@ -24,7 +24,10 @@ function develop(run: FrameworkRun): FrameworkResult {
     return { output: `stub: revised ${stubFile(run.task.task_id)} (revision ${revision})` };
   }
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `# ${run.task.title}\n\nTask ${run.task.sprint_id}/${run.task.task_id}.\n\n${run.prompt}\n`);
+  writeFileSync(
+    path,
+    `# ${run.task.title}\n\nTask ${run.task.sprint_id}/${run.task.task_id}.\n\n${run.prompt}\n`,
+  );
   return { output: `stub: wrote ${stubFile(run.task.task_id)}` };
 }
 

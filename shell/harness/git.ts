@@ -11,7 +11,11 @@ export interface GitContext {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-async function git(context: GitContext, args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
+async function git(
+  context: GitContext,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<string> {
   const result = await execa('git', args, {
     cwd: context.worktree,
     env: { ...context.env, GIT_TERMINAL_PROMPT: '0', ...extraEnv },
@@ -21,9 +25,13 @@ async function git(context: GitContext, args: string[], extraEnv: Record<string,
     reject: false,
   });
   if (result.failed)
-    throw new NoetherError('NOE_COMMAND_FAILED', `git ${args[0] ?? ''} failed: ${(result.stderr.trim() || result.shortMessage).slice(-500)}`, {
-      details: { args: args.slice(0, 1), exitCode: result.exitCode },
-    });
+    throw new NoetherError(
+      'NOE_COMMAND_FAILED',
+      `git ${args[0] ?? ''} failed: ${(result.stderr.trim() || (result.shortMessage ?? 'no output')).slice(-500)}`,
+      {
+        details: { args: args.slice(0, 1), exitCode: result.exitCode },
+      },
+    );
   return result.stdout.trim();
 }
 
@@ -38,7 +46,16 @@ export async function isDirty(context: GitContext): Promise<boolean> {
 export async function commitAll(context: GitContext, agentId: string, message: string): Promise<string> {
   const name = `caloron-agent-${agentId}`;
   await git(context, ['add', '-A']);
-  await git(context, ['-c', `user.name=${name}`, '-c', `user.email=${name}@users.noreply.caloron.local`, 'commit', '-q', '-m', message]);
+  await git(context, [
+    '-c',
+    `user.name=${name}`,
+    '-c',
+    `user.email=${name}@users.noreply.caloron.local`,
+    'commit',
+    '-q',
+    '-m',
+    message,
+  ]);
   return head(context);
 }
 
@@ -47,11 +64,18 @@ export async function commitAll(context: GitContext, agentId: string, message: s
  * helper (via GIT_CONFIG_*, not argv) that prints the value of $<tokenEnv>. Empty for a
  * path remote or when there is no token.
  */
-export function credentialEnv(remote: string, tokenEnv: string, env: GitContext['env']): Record<string, string> {
+export function credentialEnv(
+  remote: string,
+  tokenEnv: string,
+  env: GitContext['env'],
+): Record<string, string> {
   const token = env[tokenEnv];
   if (!/^https?:\/\//.test(remote) || token === undefined || token === '') return {};
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv))
-    throw new NoetherError('NOE_FORGE_CONFIG', `token_env ${JSON.stringify(tokenEnv)} is no environment variable name`);
+    throw new NoetherError(
+      'NOE_FORGE_CONFIG',
+      `token_env ${JSON.stringify(tokenEnv)} is no environment variable name`,
+    );
   return {
     GIT_CONFIG_COUNT: '2',
     // The empty helper first clears any helper the user configured, so ours is the only one asked.
@@ -63,6 +87,15 @@ export function credentialEnv(remote: string, tokenEnv: string, env: GitContext[
 }
 
 /** Pushes HEAD to refs/heads/<branch> of `remote` (no force: a rejected push fails the run). */
-export async function pushBranch(context: GitContext, remote: string, branch: string, tokenEnv: string): Promise<void> {
-  await git(context, ['push', '-q', remote, `HEAD:refs/heads/${branch}`], credentialEnv(remote, tokenEnv, context.env));
+export async function pushBranch(
+  context: GitContext,
+  remote: string,
+  branch: string,
+  tokenEnv: string,
+): Promise<void> {
+  await git(
+    context,
+    ['push', '-q', remote, `HEAD:refs/heads/${branch}`],
+    credentialEnv(remote, tokenEnv, context.env),
+  );
 }

@@ -23,31 +23,53 @@ export interface HeartbeatOptions {
 // The shell stores detail in the agents file; a runaway framework message must not bloat it.
 const MAX_DETAIL = 2000;
 
-export function startHeartbeats(options: HeartbeatOptions): Heartbeats {
+type BeatTarget = Pick<HeartbeatOptions, 'shellUrl' | 'token' | 'ids' | 'log' | 'requestTimeoutMs'>;
+
+/** One beat; a failure is logged, never thrown. */
+export async function postBeat(options: BeatTarget, status: BeatStatus, detail?: string): Promise<void> {
   const url = `${options.shellUrl.replace(/\/+$/, '')}/heartbeat`;
-  const beat = async (status: BeatStatus, detail?: string): Promise<void> => {
-    const body = { ...options.ids, status, ...(detail === undefined ? {} : { detail: detail.slice(0, MAX_DETAIL) }) };
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(options.token === undefined || options.token === '' ? {} : { 'x-caloron-token': options.token }),
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10000),
-      });
-      if (!response.ok) options.log(`heartbeat ${status}: the shell answered ${response.status}`);
-      await response.body?.cancel();
-    } catch (error) {
-      options.log(`heartbeat ${status}: ${(error as Error).message}`);
-    }
+  const body = {
+    ...options.ids,
+    status,
+    ...(detail === undefined ? {} : { detail: detail.slice(0, MAX_DETAIL) }),
   };
-  void beat('running');
-  const timer = setInterval(() => void beat('running'), options.intervalMs);
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(options.token === undefined || options.token === '' ? {} : { 'x-caloron-token': options.token }),
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10000),
+    });
+    if (!response.ok) options.log(`heartbeat ${status}: the shell answered ${response.status}`);
+    await response.body?.cancel();
+  } catch (error) {
+    options.log(`heartbeat ${status}: ${(error as Error).message}`);
+  }
+}
+
+export function startHeartbeats(options: HeartbeatOptions): Heartbeats {
+  const beat = (status: BeatStatus, detail?: string): Promise<void> => postBeat(options, status, detail);
+  // One beat at a time, so the shell receives them in order and the final beat is the last
+  // it gets; an interval beat due while one is still in flight (a slow shell) is skipped.
+  let last: Promise<void> = beat('running');
+  let inFlight = true;
+  const settle = (): void => {
+    inFlight = false;
+  };
+  void last.then(settle);
+  const timer = setInterval(() => {
+    if (inFlight) return;
+    inFlight = true;
+    last = beat('running');
+    void last.then(settle);
+  }, options.intervalMs);
   return {
     async final(status, detail) {
       clearInterval(timer);
+      await last;
       await beat(status, detail);
     },
   };

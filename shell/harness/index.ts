@@ -2,5 +2,5 @@
 export { readHarnessConfig, resolveHarnessConfig, type ResolvedHarnessConfig } from './config.js';
 export { feedbackComment } from './feedback.js';
 export { credentialEnv } from './git.js';
-export { startHeartbeats, type Heartbeats, type HeartbeatOptions } from './heartbeat.js';
-export { runHarness, type HarnessOutcome, type HarnessRunOptions } from './run.js';
+export { postBeat, startHeartbeats, type Heartbeats, type HeartbeatOptions } from './heartbeat.js';
+export { reportUnusableConfig, runHarness, type HarnessOutcome, type HarnessRunOptions } from './run.js';

@@ -4,6 +4,7 @@
 // framework on the PR head and submit its verdict as a review.
 import { NoetherError } from '../../engine/errors.js';
 import type { ForgeClient, ForgePull } from '../../stages/github/client/index.js';
+import { linkedIssueOf } from '../../stages/github/links.js';
 import { writeMarker } from '../../stages/github/marker.js';
 import { framework, STUB_REVIEW_MARK } from '../frameworks/index.js';
 import type { FrameworkRun } from '../frameworks/index.js';
@@ -37,7 +38,12 @@ async function taskPull(context: RoleContext): Promise<ForgePull | null> {
   return open.find((pull) => pull.head.ref === config.branch) ?? null;
 }
 
-function frameworkRun(context: RoleContext, title: string, prompt: string, changesRequestedBefore: boolean): FrameworkRun {
+function frameworkRun(
+  context: RoleContext,
+  title: string,
+  prompt: string,
+  changesRequestedBefore: boolean,
+): FrameworkRun {
   const { config } = context;
   return {
     role: config.role,
@@ -58,19 +64,31 @@ function frameworkRun(context: RoleContext, title: string, prompt: string, chang
 export async function runDeveloper(context: RoleContext): Promise<string> {
   const { config, client, log } = context;
   const started = Date.now();
-  const issue = await client.getIssue(config.issue_number);
+  const issueNumber = config.issue_number;
+  if (issueNumber === null)
+    throw new NoetherError('NOE_USAGE', 'a developer needs the issue_number of its task in harness.json');
+  const issue = await client.getIssue(issueNumber);
   const existing = await taskPull(context);
   const feedback = existing === null ? '' : reviewFeedback(await client.listReviews(existing.number));
   const parts = { issue, instructions: config.prompt, branch: config.branch };
   const git = { worktree: config.worktree, signal: context.signal, env: context.env };
   const before = await head(git);
   log(`developer: running ${config.framework} in ${config.worktree}`);
-  await framework(config.framework).run(frameworkRun(context, issue.title, developerPrompt(parts, feedback), false));
+  await framework(config.framework).run(
+    frameworkRun(context, issue.title, developerPrompt(parts, feedback), false),
+  );
   if (await isDirty(git))
-    await commitAll(git, config.agent_id, `${issue.title} (#${config.issue_number})\n\nTask ${config.sprint_id}/${config.task_id}.`);
+    await commitAll(
+      git,
+      config.agent_id,
+      `${issue.title} (#${issueNumber})\n\nTask ${config.sprint_id}/${config.task_id}.`,
+    );
   const after = await head(git);
   if (after === before)
-    throw new NoetherError('NOE_COMMAND_FAILED', `framework ${config.framework} changed nothing in the worktree`);
+    throw new NoetherError(
+      'NOE_COMMAND_FAILED',
+      `framework ${config.framework} changed nothing in the worktree`,
+    );
   const repo = await client.getRepo();
   await pushBranch(git, repo.clone_url, config.branch, config.token_env);
   log(`developer: pushed ${config.branch} at ${after}`);
@@ -81,12 +99,12 @@ export async function runDeveloper(context: RoleContext): Promise<string> {
       title: issue.title,
       head: config.branch,
       base: config.base_branch,
-      body: `Closes #${config.issue_number}\n\n${marker}\n`,
+      body: `Closes #${issueNumber}\n\n${marker}\n`,
     });
     log(`developer: opened PR #${pull.number}`);
   }
   await client.createComment(
-    config.issue_number,
+    issueNumber,
     feedbackComment({
       task_id: config.task_id,
       agent_role: 'developer',
@@ -108,16 +126,24 @@ export async function runReviewer(context: RoleContext): Promise<string> {
   const pull = await taskPull(context);
   if (pull === null)
     throw new NoetherError('NOE_FORGE_FAILED', `no open pull request for ${config.branch} to review`);
-  const issue = await client.getIssue(config.issue_number);
+  // The shell may spawn a reviewer with the PR only: the issue is the one the PR closes.
+  const issueNumber = config.issue_number ?? linkedIssueOf(pull.body);
+  const issue =
+    issueNumber === null
+      ? { number: 0, title: pull.title, body: '(the pull request names no issue)' }
+      : await client.getIssue(issueNumber);
   const reviews = await client.listReviews(pull.number);
   const changesRequestedBefore = reviews.some(
     (review) => review.state === 'CHANGES_REQUESTED' && review.body.includes(STUB_REVIEW_MARK),
   );
   const prompt = reviewerPrompt({ issue, instructions: config.prompt, branch: config.branch }, pull.number);
   log(`reviewer: running ${config.framework} on PR #${pull.number}`);
-  const result = await framework(config.framework).run(frameworkRun(context, issue.title, prompt, changesRequestedBefore));
+  const result = await framework(config.framework).run(
+    frameworkRun(context, issue.title, prompt, changesRequestedBefore),
+  );
   const verdict = result.verdict ?? 'REQUEST_CHANGES';
-  const body = result.output.trim() === '' ? `Review by caloron-agent-${config.agent_id}.` : result.output.trim();
+  const body =
+    result.output.trim() === '' ? `Review by caloron-agent-${config.agent_id}.` : result.output.trim();
   await client.createReview(pull.number, { event: verdict, body });
   return `${verdict === 'APPROVE' ? 'approved' : 'requested changes on'} PR #${pull.number}`;
 }

@@ -1,10 +1,11 @@
 // One harness run (CALORON §6): heartbeats around the role's work, the outcome as the final
 // beat. Never throws: every failure becomes {status: 'failed', detail}, so the caller can
 // always send the final heartbeat and exit with the matching code.
+import { readFileSync } from 'node:fs';
 import { isNoetherError } from '../../engine/errors.js';
 import { openForgeClient } from '../../stages/github/client/index.js';
 import type { ResolvedHarnessConfig } from './config.js';
-import { startHeartbeats } from './heartbeat.js';
+import { postBeat, startHeartbeats } from './heartbeat.js';
 import { runDeveloper, runReviewer } from './roles.js';
 
 export interface HarnessOutcome {
@@ -18,7 +19,10 @@ export interface HarnessRunOptions {
   log: (line: string) => void;
 }
 
-export async function runHarness(config: ResolvedHarnessConfig, options: HarnessRunOptions): Promise<HarnessOutcome> {
+export async function runHarness(
+  config: ResolvedHarnessConfig,
+  options: HarnessRunOptions,
+): Promise<HarnessOutcome> {
   const beats = startHeartbeats({
     shellUrl: config.shell_url,
     token: options.env.CALORON_SHELL_TOKEN,
@@ -60,4 +64,37 @@ async function work(config: ResolvedHarnessConfig, options: HarnessRunOptions): 
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'failed', detail: isNoetherError(error) ? `${error.code}: ${message}` : message };
   }
+}
+
+/**
+ * When harness.json is unusable (an unknown framework, a missing field) but still names the
+ * shell and the agent, tell the shell why with a failed beat, so its record says more than
+ * "exited 1". Nothing is sent when the file does not say where or who.
+ */
+export async function reportUnusableConfig(
+  file: string,
+  error: unknown,
+  options: Omit<HarnessRunOptions, 'signal'>,
+): Promise<void> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return;
+  }
+  if (typeof raw !== 'object' || raw === null) return;
+  const { shell_url, sprint_id, agent_id, task_id } = raw as Record<string, unknown>;
+  if (typeof shell_url !== 'string' || !/^https?:\/\//.test(shell_url)) return;
+  if (typeof sprint_id !== 'string' || typeof agent_id !== 'string' || typeof task_id !== 'string') return;
+  const message = error instanceof Error ? error.message : String(error);
+  await postBeat(
+    {
+      shellUrl: shell_url,
+      token: options.env.CALORON_SHELL_TOKEN,
+      ids: { sprint_id, agent_id, task_id },
+      log: options.log,
+    },
+    'failed',
+    isNoetherError(error) ? `${error.code}: ${message}` : message,
+  );
 }

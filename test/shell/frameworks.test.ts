@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FRAMEWORK_NAMES, verdictOf } from '../../shell/frameworks/index.js';
 import { resolveHarnessConfig, runHarness } from '../../shell/harness/index.js';
 import type { HarnessConfig } from '../../schemas/generated/types.js';
+import { domainSchema } from '../../schemas/index.js';
 import { repo } from '../cli/in-process.js';
 import { tempProject } from '../temp-project.js';
 import { ENV, FORGE_TOKEN, harnessWorld, SHELL_TOKEN, type World } from './harness-world.js';
@@ -18,6 +19,7 @@ const GIT_ONLY = dirname(execFileSync('sh', ['-c', 'command -v git']).toString()
 
 interface Call {
   name: string;
+  pid?: number;
   argv: string[];
   cwd: string;
   tokens: string[];
@@ -32,10 +34,24 @@ async function runWith(
   const record = join(tempProject({}, 'fake-agent-'), 'calls.jsonl');
   const worktree = await world.worktree(role);
   const env = { ...ENV, PATH: `${FAKES}${delimiter}${ENV.PATH ?? ''}`, FAKE_AGENT_RECORD: record, ...fake };
-  const config = resolveHarnessConfig({ ...world.config(role, worktree), framework, framework_timeout_ms: 5000 });
-  const outcome = await runHarness(config, { env, signal: new AbortController().signal, log: () => undefined });
+  const config = resolveHarnessConfig({
+    ...world.config(role, worktree),
+    framework,
+    framework_timeout_ms: 5000,
+  });
+  const outcome = await runHarness(config, {
+    env,
+    signal: new AbortController().signal,
+    log: () => undefined,
+  });
   const calls = existsSync(record)
-    ? readFileSync(record, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Call)
+    ? readFileSync(record, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const { pid: _pid, ...call } = JSON.parse(line) as Call;
+          return call;
+        })
     : [];
   return { outcome, calls, worktree };
 }
@@ -48,7 +64,10 @@ const DEVELOPER_ARGV: Record<string, { name: string; argv: string[] }> = {
     argv: ['-p', PROMPT_ARG, '--output-format', 'text', '--permission-mode', 'acceptEdits'],
   },
   'gemini-cli': { name: 'gemini', argv: ['-p', PROMPT_ARG, '--approval-mode', 'yolo'] },
-  'codex-cli': { name: 'codex', argv: ['exec', '--sandbox', 'workspace-write', '--skip-git-repo-check', PROMPT_ARG] },
+  'codex-cli': {
+    name: 'codex',
+    argv: ['exec', '--sandbox', 'workspace-write', '--skip-git-repo-check', PROMPT_ARG],
+  },
   opencode: { name: 'opencode', argv: ['run', PROMPT_ARG] },
   aider: { name: 'aider', argv: ['--message', PROMPT_ARG, '--yes', '--no-auto-commits'] },
   'cursor-cli': { name: 'cursor-agent', argv: ['-p', PROMPT_ARG, '--output-format', 'text', '--force'] },
@@ -59,6 +78,11 @@ describe('the framework registry', () => {
     expect([...FRAMEWORK_NAMES].sort()).toEqual(
       ['aider', 'claude-code', 'codex-cli', 'cursor-cli', 'gemini-cli', 'opencode', 'stub'].sort(),
     );
+  });
+
+  it('names exactly the frameworks harness.json may ask for', () => {
+    const schema = domainSchema('harness-config') as { properties: { framework: { enum: string[] } } };
+    expect([...FRAMEWORK_NAMES].sort()).toEqual([...schema.properties.framework.enum].sort());
   });
 
   for (const [framework, expected] of Object.entries(DEVELOPER_ARGV)) {
@@ -78,7 +102,9 @@ describe('the framework registry', () => {
   it('a CLI reviewer runs read-only and submits the verdict its output ends with', async () => {
     const world = await harnessWorld();
     await runWith(world, 'developer', 'codex-cli');
-    const { outcome, calls } = await runWith(world, 'reviewer', 'codex-cli', { FAKE_AGENT_VERDICT: 'REQUEST_CHANGES' });
+    const { outcome, calls } = await runWith(world, 'reviewer', 'codex-cli', {
+      FAKE_AGENT_VERDICT: 'REQUEST_CHANGES',
+    });
     expect(outcome).toMatchObject({ status: 'done' });
     expect(calls[0]?.argv.slice(0, 3)).toEqual(['exec', '--sandbox', 'read-only']);
     const [pull] = await world.client.listPulls({ state: 'open' });
@@ -100,7 +126,10 @@ describe('the framework registry', () => {
   it('a framework that exits non-zero fails the run, naming the exit code, and pushes nothing', async () => {
     const world = await harnessWorld();
     const { outcome } = await runWith(world, 'developer', 'gemini-cli', { FAKE_AGENT_EXIT: '3' });
-    expect(outcome).toEqual({ status: 'failed', detail: expect.stringMatching(/gemini-cli \(gemini\) exited with code 3/) as unknown });
+    expect(outcome).toEqual({
+      status: 'failed',
+      detail: expect.stringMatching(/gemini-cli \(gemini\) exited with code 3/) as unknown,
+    });
     expect(await world.remoteRefs()).not.toContain('caloron/s1/t1');
     expect(world.beats.at(-1)?.body).toMatchObject({ status: 'failed' });
   });
@@ -108,7 +137,10 @@ describe('the framework registry', () => {
   it('a framework that changed nothing fails the run with a clear detail', async () => {
     const world = await harnessWorld();
     const { outcome } = await runWith(world, 'developer', 'opencode', { FAKE_AGENT_WRITE: '0' });
-    expect(outcome).toEqual({ status: 'failed', detail: 'NOE_COMMAND_FAILED: framework opencode changed nothing in the worktree' });
+    expect(outcome).toEqual({
+      status: 'failed',
+      detail: 'NOE_COMMAND_FAILED: framework opencode changed nothing in the worktree',
+    });
     expect(await world.client.listPulls({ state: 'all' })).toEqual([]);
   });
 
@@ -116,16 +148,31 @@ describe('the framework registry', () => {
     const world = await harnessWorld();
     const worktree = await world.worktree('developer');
     const env = { ...ENV, PATH: `${FAKES}${delimiter}${ENV.PATH ?? ''}`, FAKE_AGENT_SLEEP_MS: '20000' };
-    const config = resolveHarnessConfig({ ...world.config('developer', worktree), framework: 'aider', framework_timeout_ms: 300 });
-    const outcome = await runHarness(config, { env, signal: new AbortController().signal, log: () => undefined });
-    expect(outcome).toEqual({ status: 'failed', detail: expect.stringMatching(/^NOE_TIMEOUT: .*timed out after 300 ms/) as unknown });
+    const config = resolveHarnessConfig({
+      ...world.config('developer', worktree),
+      framework: 'aider',
+      framework_timeout_ms: 300,
+    });
+    const outcome = await runHarness(config, {
+      env,
+      signal: new AbortController().signal,
+      log: () => undefined,
+    });
+    expect(outcome).toEqual({
+      status: 'failed',
+      detail: expect.stringMatching(/^NOE_TIMEOUT: .*timed out after 300 ms/) as unknown,
+    });
   });
 
   it('a missing CLI fails the run saying it could not be run', async () => {
     const world = await harnessWorld();
     const worktree = await world.worktree('developer');
     const config = resolveHarnessConfig({ ...world.config('developer', worktree), framework: 'cursor-cli' });
-    const outcome = await runHarness(config, { env: { ...ENV, PATH: GIT_ONLY }, signal: new AbortController().signal, log: () => undefined });
+    const outcome = await runHarness(config, {
+      env: { ...ENV, PATH: GIT_ONLY },
+      signal: new AbortController().signal,
+      log: () => undefined,
+    });
     expect(outcome.status).toBe('failed');
     expect(outcome.detail).toMatch(/cursor-cli \(cursor-agent\) could not run/);
   });
@@ -133,7 +180,9 @@ describe('the framework registry', () => {
 
 describe('verdictOf', () => {
   it('takes the last line that starts with a verdict', () => {
-    expect(verdictOf('Answer APPROVE or REQUEST_CHANGES.\nREQUEST_CHANGES\nbecause…\nAPPROVE\n')).toBe('APPROVE');
+    expect(verdictOf('Answer APPROVE or REQUEST_CHANGES.\nREQUEST_CHANGES\nbecause…\nAPPROVE\n')).toBe(
+      'APPROVE',
+    );
     expect(verdictOf('**REQUEST_CHANGES** the tests fail')).toBe('REQUEST_CHANGES');
   });
 

@@ -17,7 +17,12 @@ import { tempProject } from '../temp-project.js';
 
 export const FORGE_TOKEN = 'forge-secret-token';
 export const SHELL_TOKEN = 'shell-secret-token';
-export const ENV = { PATH: process.env.PATH, HOME: process.env.HOME, FORGE_TOKEN, CALORON_SHELL_TOKEN: SHELL_TOKEN };
+export const ENV = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  FORGE_TOKEN,
+  CALORON_SHELL_TOKEN: SHELL_TOKEN,
+};
 
 export interface Beat {
   token: string | undefined;
@@ -29,6 +34,8 @@ export interface World {
   client: ForgeClient;
   issue: number;
   beats: Beat[];
+  /** The most heartbeat requests the receiver had open at once. */
+  receiver: { maxConcurrent: number };
   shellUrl: string;
   /** A fresh clone of the repository checked out on the task branch (from the remote when it exists). */
   worktree(role: 'developer' | 'reviewer'): Promise<string>;
@@ -42,26 +49,52 @@ afterAll(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-function heartbeatReceiver(beats: Beat[]): Promise<Server> {
+function heartbeatReceiver(
+  beats: Beat[],
+  shell: ShellOptions,
+  seen: { maxConcurrent: number },
+): Promise<Server> {
+  let concurrent = 0;
   const server = createServer((request, response) => {
+    concurrent += 1;
+    seen.maxConcurrent = Math.max(seen.maxConcurrent, concurrent);
     let text = '';
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));
     request.on('end', () => {
       const token = request.headers['x-caloron-token'];
-      beats.push({ token: typeof token === 'string' ? token : undefined, body: JSON.parse(text) as Beat['body'] });
+      beats.push({
+        token: typeof token === 'string' ? token : undefined,
+        body: JSON.parse(text) as Beat['body'],
+      });
       const ok = request.url === '/heartbeat' && token === SHELL_TOKEN;
-      response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ ok }));
+      setTimeout(() => {
+        concurrent -= 1;
+        response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ ok }));
+      }, shell.answerDelayMs ?? 0);
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-export async function harnessWorld(sprint = 's1', task = 't1'): Promise<World> {
-  const forge = await startLocalForge({ dir: tempProject({}, 'harness-forge-'), port: 0, token: FORGE_TOKEN });
+export interface ShellOptions {
+  /** How long the heartbeat receiver takes to answer (a slow shell). */
+  answerDelayMs?: number;
+}
+
+export async function harnessWorld(sprint = 's1', task = 't1', shell: ShellOptions = {}): Promise<World> {
+  const forge = await startLocalForge({
+    dir: tempProject({}, 'harness-forge-'),
+    port: 0,
+    token: FORGE_TOKEN,
+  });
   const beats: Beat[] = [];
-  const server = await heartbeatReceiver(beats);
-  closers.push(() => forge.close(), () => new Promise<void>((resolve) => server.close(() => resolve())));
+  const receiver = { maxConcurrent: 0 };
+  const server = await heartbeatReceiver(beats, shell, receiver);
+  closers.push(
+    () => forge.close(),
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
   const created = await fetch(`${forge.url}/user/repos`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `token ${FORGE_TOKEN}` },
@@ -79,13 +112,22 @@ export async function harnessWorld(sprint = 's1', task = 't1'): Promise<World> {
     client,
     issue: issue.number,
     beats,
+    receiver,
     shellUrl,
     async worktree(role) {
       const dir = join(tempProject({}, 'harness-wt-'), role);
       await execa('git', ['clone', '-q', clone, dir]);
-      const remote = (await execa('git', ['ls-remote', '--heads', 'origin', branch], { cwd: dir })).stdout.trim();
-      if (role === 'reviewer') await execa('git', ['checkout', '-q', '--detach', `origin/${branch}`], { cwd: dir });
-      else await execa('git', ['checkout', '-q', '-b', branch, remote === '' ? 'origin/main' : `origin/${branch}`], { cwd: dir });
+      const remote = (
+        await execa('git', ['ls-remote', '--heads', 'origin', branch], { cwd: dir })
+      ).stdout.trim();
+      if (role === 'reviewer')
+        await execa('git', ['checkout', '-q', '--detach', `origin/${branch}`], { cwd: dir });
+      else
+        await execa(
+          'git',
+          ['checkout', '-q', '-b', branch, remote === '' ? 'origin/main' : `origin/${branch}`],
+          { cwd: dir },
+        );
       return dir;
     },
     config(role, worktree, extra = {}) {
@@ -117,10 +159,14 @@ const tsx = pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).hr
 
 /** `caloron harness --config FILE` as a real process, the way the shell starts it. */
 export function caloronHarness(configFile: string, cwd: string, env: Record<string, string | undefined>) {
-  return execa(process.execPath, ['--import', tsx, join(repoRoot, 'caloron/cli/main.ts'), 'harness', '--config', configFile], {
-    cwd,
-    env,
-    extendEnv: false,
-    reject: false,
-  });
+  return execa(
+    process.execPath,
+    ['--import', tsx, join(repoRoot, 'caloron/cli/main.ts'), 'harness', '--config', configFile],
+    {
+      cwd,
+      env,
+      extendEnv: false,
+      reject: false,
+    },
+  );
 }

@@ -44,7 +44,14 @@ describe('the harness, developer with the stub', () => {
     await develop(world);
     expect(await world.remoteRefs()).toMatch(/refs\/heads\/caloron\/s1\/t1$/m);
     const bare = world.forge.repoPath('caloron', 'demo');
-    const { stdout } = await execa('git', ['--git-dir', bare, 'log', '-1', '--format=%an|%s', 'caloron/s1/t1']);
+    const { stdout } = await execa('git', [
+      '--git-dir',
+      bare,
+      'log',
+      '-1',
+      '--format=%an|%s',
+      'caloron/s1/t1',
+    ]);
     expect(stdout).toBe(`caloron-agent-t1-dev|Add a greeting (#${world.issue})`);
   });
 
@@ -63,9 +70,16 @@ describe('the harness, developer with the stub', () => {
     const world = await harnessWorld();
     await develop(world);
     const comments = await world.client.listIssueComments(world.issue);
-    const items = comments.map((comment) => feedbackItemOf(world.issue, comment)).filter((item) => item !== null);
+    const items = comments
+      .map((comment) => feedbackItemOf(world.issue, comment))
+      .filter((item) => item !== null);
     expect(items).toHaveLength(1);
-    expect(items[0]?.parsed).toMatchObject({ task_id: 't1', agent_role: 'developer', self_assessment: 'completed', tools_used: ['stub'] });
+    expect(items[0]?.parsed).toMatchObject({
+      task_id: 't1',
+      agent_role: 'developer',
+      self_assessment: 'completed',
+      tools_used: ['stub'],
+    });
   });
 
   it('writes caloron/<task_id>.md with the task title and prompt', async () => {
@@ -81,7 +95,9 @@ describe('the harness, developer with the stub', () => {
     const world = await harnessWorld();
     await develop(world);
     const [first] = await world.client.listPulls({ state: 'open' });
-    expect((await review(world, { stub: { request_changes_once: true } })).detail).toMatch(/requested changes/);
+    expect((await review(world, { stub: { request_changes_once: true } })).detail).toMatch(
+      /requested changes/,
+    );
     const again = await develop(world);
     expect(again).toMatchObject({ status: 'done' });
     expect(again.detail).toMatch(new RegExp(`PR #${first?.number} updated`));
@@ -89,6 +105,16 @@ describe('the harness, developer with the stub', () => {
     expect(pulls).toHaveLength(1);
     expect(pulls[0]?.head.sha).not.toBe(first?.head.sha);
     expect(pulls[0]?.body).toBe(first?.body);
+  });
+
+  it('gives the framework the review text on the next cycle', async () => {
+    const world = await harnessWorld();
+    await develop(world);
+    await review(world, { stub: { request_changes_once: true } });
+    await develop(world);
+    const bare = world.forge.repoPath('caloron', 'demo');
+    const file = await execa('git', ['--git-dir', bare, 'show', 'caloron/s1/t1:caloron/t1.md']);
+    expect(file.stdout).toMatch(/## Revision 1[\s\S]*Review feedback to address[\s\S]*please add a revision/);
   });
 });
 
@@ -125,5 +151,23 @@ describe('the harness, reviewer with the stub', () => {
     expect(outcome.status).toBe('failed');
     expect(outcome.detail).toMatch(/no open pull request for caloron\/s1\/t1/);
     expect(world.beats.at(-1)?.body).toMatchObject({ status: 'failed' });
+  });
+
+  it('finds the issue from the PR it reviews when harness.json gives none', async () => {
+    const world = await harnessWorld();
+    await develop(world);
+    const [pull] = await world.client.listPulls({ state: 'open' });
+    const outcome = await review(world, { issue_number: null, pr_number: pull?.number ?? 0 });
+    expect(outcome).toEqual({ status: 'done', detail: `approved PR #${pull?.number}` });
+  });
+});
+
+describe('the harness, developer without an issue', () => {
+  it('fails, saying a developer needs its issue_number', async () => {
+    const world = await harnessWorld();
+    const outcome = await develop(world, { issue_number: null });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.detail).toMatch(/a developer needs the issue_number/);
+    expect(await world.remoteRefs()).not.toContain('caloron/s1/t1');
   });
 });
