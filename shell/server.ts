@@ -67,13 +67,13 @@ export interface ServerParts {
 }
 
 export function buildServer({ token, spawner, store }: ServerParts): FastifyInstance {
-  // Fastify's Ajv coerces types by default (`sprint_id: 0` would become "0", `["s1"]` "s1"):
-  // a body of the wrong type is refused, never reinterpreted.
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     logger: false,
     return503OnClosing: true,
-    ajv: { customOptions: { coerceTypes: false } },
+    // Fastify's defaults strip unknown fields and coerce types: a request off the contract
+    // is refused instead (reference §7.2 accepted unknown fields silently).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   const expected = token === undefined ? undefined : digest(token);
 

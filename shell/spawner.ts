@@ -333,7 +333,7 @@ export class Spawner {
 /** `file` itself when it holds a slash, else its first executable match on PATH. */
 function findExecutable(file: string, path: string | undefined): string | undefined {
   const candidates = file.includes('/')
-    ? [file]
+    ? [resolve(file)]
     : (path ?? '')
         .split(delimiter)
         .filter((dir) => dir !== '')

@@ -3,19 +3,31 @@
 // stopped), beats "running", then does what harness.json's prompt says: "done", "fail",
 // "exit:<code>" (no final heartbeat) or anything else: keep running.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import console from 'node:console';
+import process from 'node:process';
+import { setInterval } from 'node:timers';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const configPath = process.argv[process.argv.indexOf('--config') + 1];
 const config = JSON.parse(readFileSync(configPath, 'utf8'));
 const runDir = dirname(configPath);
 const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+// Written then renamed, so a test polling for the file never reads half of it.
+const facts = join(runDir, `facts-${process.pid}.json`);
 writeFileSync(
-  join(runDir, `facts-${process.pid}.json`),
-  JSON.stringify({ pid: process.pid, grandchild: grandchild.pid, argv: process.argv, env: process.env, cwd: process.cwd() }),
+  `${facts}.tmp`,
+  JSON.stringify({
+    pid: process.pid,
+    grandchild: grandchild.pid,
+    argv: process.argv,
+    env: process.env,
+    cwd: process.cwd(),
+  }),
 );
+renameSync(`${facts}.tmp`, facts);
 const beat = (status, detail) =>
-  fetch(`${config.shell_url}/heartbeat`, {
+  globalThis.fetch(`${config.shell_url}/heartbeat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-caloron-token': process.env.CALORON_SHELL_TOKEN ?? '' },
     body: JSON.stringify({

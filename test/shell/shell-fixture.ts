@@ -80,7 +80,12 @@ export interface HarnessFacts {
   cwd: string;
 }
 
-export function harnessFacts(worktreeRoot: string, sprintId: string, agentId: string, pid: number): HarnessFacts | undefined {
+export function harnessFacts(
+  worktreeRoot: string,
+  sprintId: string,
+  agentId: string,
+  pid: number,
+): HarnessFacts | undefined {
   const dir = join(worktreeRoot, '.runs', sprintId, agentId);
   if (!readdirSync(dir).includes(`facts-${pid}.json`)) return undefined;
   return JSON.parse(readFileSync(join(dir, `facts-${pid}.json`), 'utf8')) as HarnessFacts;

@@ -55,7 +55,9 @@ describe('POST /spawn', () => {
     expect(branch.stdout).toBe(`caloron/s1/${body.task_id}`);
     const facts = await eventually(() => harnessFacts(fx.worktreeRoot, 's1', body.agent_id, pid));
     expect(facts.cwd).toBe(worktree);
-    const config = JSON.parse(readFileSync(facts.argv[facts.argv.indexOf('--config') + 1] ?? '', 'utf8')) as Record<string, unknown>;
+    const config = JSON.parse(
+      readFileSync(facts.argv[facts.argv.indexOf('--config') + 1] ?? '', 'utf8'),
+    ) as Record<string, unknown>;
     expect(config).toMatchObject({
       sprint_id: 's1',
       task_id: body.task_id,
@@ -78,11 +80,17 @@ describe('POST /spawn', () => {
   it('gives the harness the tokens in its environment, never in argv, and no unrelated variables', async () => {
     const body = spawnBody('run');
     const reply = await fx.call('POST', '/spawn', body);
-    const facts = await eventually(() => harnessFacts(fx.worktreeRoot, 's1', body.agent_id, reply.body.pid as number));
+    const facts = await eventually(() =>
+      harnessFacts(fx.worktreeRoot, 's1', body.agent_id, reply.body.pid as number),
+    );
     expect(facts.env.FORGE_TOKEN).toBe('test-token');
     expect(facts.env.CALORON_SHELL_TOKEN).toBe('shell-test-token');
     expect(facts.argv.join(' ')).not.toContain('test-token');
-    expect(Object.keys(facts.env).filter((name) => !/^(PATH|HOME|TMPDIR|LANG|FORGE_TOKEN|CALORON_.*|PWD|SHLVL|_)$/.test(name))).toEqual([]);
+    expect(
+      Object.keys(facts.env).filter(
+        (name) => !/^(PATH|HOME|TMPDIR|LANG|FORGE_TOKEN|CALORON_.*|PWD|SHLVL|_)$/.test(name),
+      ),
+    ).toEqual([]);
   });
 
   it('records the agent as running in <sprint>.agents.json, which load_tick_state can read', async () => {
@@ -90,7 +98,12 @@ describe('POST /spawn', () => {
     const reply = await fx.call('POST', '/spawn', body);
     await eventually(async () => ((await status(body.agent_id))?.last_beat_at ? true : undefined));
     const record = readAgents(fx.kvDir, 's1')[body.agent_id];
-    expect(record).toMatchObject({ task_id: body.task_id, role: 'developer', pid: reply.body.pid, status: 'running' });
+    expect(record).toMatchObject({
+      task_id: body.task_id,
+      role: 'developer',
+      pid: reply.body.pid,
+      status: 'running',
+    });
     expect(record?.process_start).toEqual(expect.any(String));
     expect((await status(body.agent_id))?.alive).toBe(true);
   });
@@ -104,7 +117,11 @@ describe('POST /spawn', () => {
     expect(second.status).toBe(200);
     expect(second.body.pid).not.toBe(oldPid);
     expect(gone(oldPid) && gone(old.grandchild)).toBe(true);
-    expect((await status(body.agent_id))).toMatchObject({ pid: second.body.pid, alive: true, status: 'running' });
+    expect(await status(body.agent_id)).toMatchObject({
+      pid: second.body.pid,
+      alive: true,
+      status: 'running',
+    });
   });
 
   it('answers 500 with the reason when the harness cannot be started', async () => {
@@ -128,7 +145,9 @@ describe('POST /spawn', () => {
     expect(reply.status).toBe(200);
     const worktree = join(fx.worktreeRoot, 's1', body.task_id, 'reviewer');
     expect((await execa('git', ['rev-parse', 'HEAD'], { cwd: worktree })).stdout).toBe(head);
-    expect((await execa('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: worktree })).stdout).toBe('HEAD');
+    expect((await execa('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: worktree })).stdout).toBe(
+      'HEAD',
+    );
   });
 
   it('refuses a worktree whose sprint folder is a symlink out of the root', async () => {
@@ -204,7 +223,12 @@ describe('POST /kill', () => {
 
 describe('POST /heartbeat', () => {
   it('answers 404 for an agent the shell never spawned', async () => {
-    const reply = await fx.call('POST', '/heartbeat', { sprint_id: 's1', agent_id: 'ghost', task_id: 't1', status: 'running' });
+    const reply = await fx.call('POST', '/heartbeat', {
+      sprint_id: 's1',
+      agent_id: 'ghost',
+      task_id: 't1',
+      status: 'running',
+    });
     expect(reply.status).toBe(404);
   });
 });
