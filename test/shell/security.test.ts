@@ -143,4 +143,15 @@ describe('a symlink in the worktree root', () => {
     expect(readdirSync(outside)).toEqual([]);
     expect(readdirSync(pidsDir)).toEqual([]);
   });
+
+  it('is the only reason for that 400: the same spawn into a real folder is accepted', async () => {
+    const reply = await shell.call(
+      'POST',
+      '/spawn',
+      spawnBody({ sprint_id: 'inside', agent_id: 'dev-inside' }),
+    );
+    expect(reply).toMatchObject({ status: 200, body: { ok: true } });
+    const killed = await shell.call('POST', '/kill', { sprint_id: 'inside', agent_id: 'dev-inside' });
+    expect(killed).toMatchObject({ status: 200, body: { ok: true } });
+  });
 });
