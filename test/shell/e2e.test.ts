@@ -6,6 +6,8 @@ import { execa } from 'execa';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { validateValue } from '../../engine/schema/index.js';
+import { domainSchema } from '../../schemas/index.js';
 import type { AgentRecord, LoadTickStateOutput } from '../../schemas/generated/types.js';
 import { loadTickState } from '../../stages/sprint/index.js';
 import { kickedOffState, tickInput } from '../fixtures/kv/tick-input.js';
@@ -72,6 +74,10 @@ describe('the shell with the stub developer', () => {
     expect(developer).toMatchObject({ task_id: TASK, role: 'developer', status: 'done', exit_code: 0 });
     expect(developer.last_beat_at).not.toBeNull();
     expect(developer.ended_at).not.toBeNull();
+  });
+
+  it('writes an agents file that keeps to the AgentsFile schema', () => {
+    expect(validateValue(domainSchema('agents-file'), shell.agents(SPRINT))).toEqual([]);
   });
 
   it('writes an agents file that load_tick_state reads', async () => {
