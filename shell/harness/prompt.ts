@@ -12,7 +12,9 @@ export interface PromptParts {
 
 function issueSection(parts: PromptParts): string {
   const body = parts.issue.body.trim();
-  return `# Issue #${parts.issue.number}: ${parts.issue.title}\n\n${body === '' ? '(no description)' : body}\n`;
+  // Number 0: the reviewer's PR names no issue, so the PR's own title stands in.
+  const heading = parts.issue.number === 0 ? 'Pull request' : `Issue #${parts.issue.number}`;
+  return `# ${heading}: ${parts.issue.title}\n\n${body === '' ? '(no description)' : body}\n`;
 }
 
 function instructionsSection(parts: PromptParts): string {
