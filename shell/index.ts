@@ -6,6 +6,7 @@
 // started running after close() (they would work on unsupervised; close() kills them and
 // records them killed).
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NoetherError } from '../engine/errors.js';
 import { AgentsStore } from './agents-store.js';
@@ -51,15 +52,17 @@ export async function startShell(options: ShellOptions): Promise<RunningShell> {
       'NOE_USAGE',
       'the shell refuses to start without a token: set CALORON_SHELL_TOKEN (or --token), or pass --insecure-no-token',
     );
-  mkdirSync(options.worktreeRoot, { recursive: true, mode: 0o700 });
-  mkdirSync(options.kvDir, { recursive: true, mode: 0o700 });
+  // Absolute from here on: harness.json and the worktrees are used from other working folders.
+  const worktreeRoot = resolve(options.worktreeRoot);
+  const kvDir = resolve(options.kvDir);
+  mkdirSync(worktreeRoot, { recursive: true, mode: 0o700 });
+  mkdirSync(kvDir, { recursive: true, mode: 0o700 });
   const env = options.env ?? process.env;
-  const store = new AgentsStore(options.kvDir);
+  const store = new AgentsStore(kvDir);
   let url = '';
   const spawner = new Spawner({
     store,
-    worktrees: new Worktrees({ root: options.worktreeRoot, tokenEnv: options.forge.token_env, env }),
-    worktreeRoot: options.worktreeRoot,
+    worktrees: new Worktrees({ root: worktreeRoot, tokenEnv: options.forge.token_env, env }),
     harnessCommand: options.harnessCommand ?? defaultHarnessCommand(),
     forge: options.forge,
     shellUrl: () => url,

@@ -6,7 +6,7 @@
 // output in an undrained pipe, put a token in argv, or let a late exit of a replaced process
 // overwrite its successor's record.
 import { execa } from 'execa';
-import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { NoetherError } from '../engine/errors.js';
 import { writeFileAtomic } from '../engine/fs/atomic.js';
@@ -14,7 +14,7 @@ import type { AgentRecord } from '../schemas/generated/types.js';
 import { openForgeClient } from '../stages/github/client/index.js';
 import type { AgentsStore } from './agents-store.js';
 import { processStart, stopGroup } from './process-facts.js';
-import { ID, type Worktrees } from './worktree.js';
+import type { Worktrees } from './worktree.js';
 
 /** POST /spawn's body (stages/dag/shell-client.ts SpawnRequest). */
 export interface SpawnContext {
@@ -41,7 +41,6 @@ export interface Heartbeat {
 export interface SpawnerOptions {
   store: AgentsStore;
   worktrees: Worktrees;
-  worktreeRoot: string;
   harnessCommand: string[];
   forge: { host: string; token_env: string };
   shellUrl: () => string;
@@ -161,9 +160,7 @@ export class Spawner {
   }
 
   private configPath(sprintId: string, agentId: string): string {
-    if (!ID.test(sprintId) || !ID.test(agentId))
-      throw new NoetherError('NOE_STAGE_INPUT_VIOLATION', `ids ${sprintId}/${agentId} break the id rule`);
-    return join(this.options.worktreeRoot, '.runs', sprintId, agentId, 'harness.json');
+    return join(this.options.worktrees.runFolder(sprintId, agentId), 'harness.json');
   }
 
   /** Stops the agent's group: the live child of this shell, or a recorded pid from an earlier one. */
@@ -194,7 +191,6 @@ export class Spawner {
     });
     const config = this.configPath(context.sprint_id, context.agent_id);
     const runDir = dirname(config);
-    mkdirSync(runDir, { recursive: true, mode: 0o700 });
     await writeFileAtomic(
       config,
       `${JSON.stringify(

@@ -55,6 +55,18 @@ export class Worktrees {
     return this.serialised(clone, () => this.prepareLocked(request, clone));
   }
 
+  /** `<root>/.runs/<sprint_id>/<agent_id>`, created, confined like the worktrees: harness.json and harness.log. */
+  runFolder(sprintId: string, agentId: string): string {
+    for (const [field, value] of [
+      ['sprint_id', sprintId],
+      ['agent_id', agentId],
+    ] as const)
+      if (!ID.test(value)) throw pathRefused(`${field} ${JSON.stringify(value)} breaks the id rule`);
+    const path = this.confined(['.runs', sprintId, agentId], { leafMayExist: true });
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    return path;
+  }
+
   private async prepareLocked(request: WorktreeRequest, clone: string): Promise<Worktree> {
     const git = (cwd: string, ...args: string[]) => this.git(cwd, args);
     if (!existsSync(join(clone, '.git'))) {

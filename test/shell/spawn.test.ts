@@ -5,8 +5,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processStart } from '../../shell/index.js';
+import { openShellClient } from '../../stages/dag/shell-client.js';
 import { readAgents } from '../../stages/sprint/kv-store.js';
-import { eventually, harnessFacts, shellFixture, type ShellFixture } from './shell-fixture.js';
+import { eventually, harnessFacts, shellFixture, TOKEN, type ShellFixture } from './shell-fixture.js';
 
 const fx: ShellFixture = await shellFixture();
 let counter = 0;
@@ -161,6 +162,21 @@ describe('POST /spawn', () => {
   });
 });
 
+describe('the shell client of execute_actions', () => {
+  it('spawns and restarts through openShellClient with the token from CALORON_SHELL_TOKEN', async () => {
+    const client = openShellClient(fx.shell.url, {
+      env: { CALORON_SHELL_TOKEN: TOKEN },
+      signal: new AbortController().signal,
+    });
+    const body = { ...spawnBody('run'), role: 'developer' as const };
+    const spawned = await client.spawn(body);
+    expect(spawned.pid).toEqual(expect.any(Number));
+    const restarted = await client.restart({ sprint_id: 's1', agent_id: body.agent_id });
+    expect(restarted.pid).not.toBe(spawned.pid);
+    expect(gone(spawned.pid as number)).toBe(true);
+  });
+});
+
 describe('agent exit', () => {
   it('keeps the final "done" heartbeat and records exit code 0, no longer alive', async () => {
     const body = spawnBody('done');
@@ -170,6 +186,21 @@ describe('agent exit', () => {
       return seen?.exit_code === null ? undefined : seen;
     });
     expect(agent).toMatchObject({ status: 'done', exit_code: 0, alive: false, detail: 'wrote the file' });
+  });
+
+  it('keeps the final "failed" heartbeat with its detail and the non-zero exit code', async () => {
+    const body = spawnBody('fail');
+    await fx.call('POST', '/spawn', body);
+    const agent = await eventually(async () => {
+      const seen = await status(body.agent_id);
+      return seen?.exit_code === null ? undefined : seen;
+    });
+    expect(agent).toMatchObject({
+      status: 'failed',
+      exit_code: 1,
+      alive: false,
+      detail: 'the framework crashed',
+    });
   });
 
   it('records "exited" with the exit code when the process ends without a final heartbeat', async () => {
@@ -222,6 +253,19 @@ describe('POST /kill', () => {
 });
 
 describe('POST /heartbeat', () => {
+  it('answers 400 to a beat that names another task than the agent was spawned for', async () => {
+    const body = spawnBody('run');
+    await fx.call('POST', '/spawn', body);
+    const reply = await fx.call('POST', '/heartbeat', {
+      sprint_id: 's1',
+      agent_id: body.agent_id,
+      task_id: 'other',
+      status: 'done',
+    });
+    expect(reply.status).toBe(400);
+    expect(await status(body.agent_id)).toMatchObject({ status: 'running' });
+  });
+
   it('answers 404 for an agent the shell never spawned', async () => {
     const reply = await fx.call('POST', '/heartbeat', {
       sprint_id: 's1',
