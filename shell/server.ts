@@ -9,6 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { isNoetherError, type ErrorCode } from '../engine/errors.js';
 import type { AgentsStore } from './agents-store.js';
+import { FRAMEWORK_NAMES } from './frameworks/index.js';
 import { isAlive } from './process-facts.js';
 import type { Heartbeat, SpawnContext, Spawner } from './spawner.js';
 
@@ -30,7 +31,7 @@ const spawnBody = {
     task_id: id,
     agent_id: id,
     role: { enum: ['developer', 'reviewer'] },
-    framework: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+    framework: { enum: FRAMEWORK_NAMES },
     repo: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}/[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$' },
     issue_number: { type: 'integer', minimum: 1 },
     pr_number: { type: 'integer', minimum: 1 },

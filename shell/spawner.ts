@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../engine/fs/atomic.js';
 import type { AgentRecord } from '../schemas/generated/types.js';
 import { openForgeClient } from '../stages/github/client/index.js';
 import type { AgentsStore } from './agents-store.js';
+import { FRAMEWORK_CREDENTIALS } from './frameworks/index.js';
 import { processStart, stopGroup } from './process-facts.js';
 import type { Worktrees } from './worktree.js';
 
@@ -300,7 +301,9 @@ export class Spawner {
     for (const [name, value] of Object.entries(this.options.env)) {
       if (value === undefined) continue;
       if (
-        ['PATH', 'HOME', 'TMPDIR', 'LANG', this.options.forge.token_env].includes(name) ||
+        ['PATH', 'HOME', 'TMPDIR', 'LANG', this.options.forge.token_env, ...FRAMEWORK_CREDENTIALS].includes(
+          name,
+        ) ||
         name.startsWith('CALORON_')
       )
         env[name] = value;

@@ -12,6 +12,8 @@ type CliName = Exclude<FrameworkName, 'stub'>;
 interface CliSpec {
   file: string;
   args(prompt: string, role: Role): string[];
+  /** The environment variables the CLI reads its model credentials from. */
+  credentials: readonly string[];
 }
 
 // Developers may edit files without asking; reviewers get each CLI's read-only mode where it
@@ -20,6 +22,7 @@ export const CLI_SPECS: Record<CliName, CliSpec> = {
   // claude -p: print mode, one prompt, then exit.
   'claude-code': {
     file: 'claude',
+    credentials: ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN'],
     args: (prompt, role) => [
       '-p',
       prompt,
@@ -32,11 +35,13 @@ export const CLI_SPECS: Record<CliName, CliSpec> = {
   // gemini -p: non-interactive; yolo auto-approves the tool calls an edit needs.
   'gemini-cli': {
     file: 'gemini',
+    credentials: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
     args: (prompt, role) => ['-p', prompt, ...(role === 'developer' ? ['--approval-mode', 'yolo'] : [])],
   },
   // codex exec: non-interactive; read-only sandbox by default, workspace-write to edit.
   'codex-cli': {
     file: 'codex',
+    credentials: ['OPENAI_API_KEY'],
     args: (prompt, role) => [
       'exec',
       '--sandbox',
@@ -46,11 +51,16 @@ export const CLI_SPECS: Record<CliName, CliSpec> = {
     ],
   },
   // opencode run: one message, then exit.
-  opencode: { file: 'opencode', args: (prompt) => ['run', prompt] },
+  opencode: {
+    file: 'opencode',
+    args: (prompt) => ['run', prompt],
+    credentials: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'OPENROUTER_API_KEY'],
+  },
   // aider --message: do one thing and exit; --yes answers its confirmations; the harness
   // commits, so aider's own auto-commits are off.
   aider: {
     file: 'aider',
+    credentials: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'OPENROUTER_API_KEY'],
     args: (prompt, role) => [
       '--message',
       prompt,
@@ -62,6 +72,7 @@ export const CLI_SPECS: Record<CliName, CliSpec> = {
   // cursor-agent -p: print mode; --force lets it write files without asking.
   'cursor-cli': {
     file: 'cursor-agent',
+    credentials: ['CURSOR_API_KEY'],
     args: (prompt, role) => [
       '-p',
       prompt,

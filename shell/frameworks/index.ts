@@ -12,6 +12,11 @@ export const FRAMEWORK_NAMES: readonly FrameworkName[] = [
   ...(Object.keys(CLI_SPECS) as FrameworkName[]),
 ];
 
+/** Every variable some framework reads its model credentials from: the shell hands these to harnesses. */
+export const FRAMEWORK_CREDENTIALS: readonly string[] = [
+  ...new Set(Object.values(CLI_SPECS).flatMap((spec) => spec.credentials)),
+];
+
 export function framework(name: FrameworkName): Framework {
   return name === 'stub' ? stubFramework : cliFramework(name);
 }

@@ -57,6 +57,12 @@ describe('request validation', () => {
     expect(reply.status).toBe(400);
   });
 
+  it('answers 400 to a framework the registry does not have', async () => {
+    const reply = await fx.call('POST', '/spawn', spawn({ framework: 'vim' }));
+    expect(reply.status).toBe(400);
+    expect((reply.body.error as { message: string }).message).toContain('framework');
+  });
+
   it('answers 400 to /status without a valid sprint_id', async () => {
     expect((await fx.call('GET', '/status')).status).toBe(400);
     expect((await fx.call('GET', '/status?sprint_id=..%2Fx')).status).toBe(400);

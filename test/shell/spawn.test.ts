@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { processStart } from '../../shell/index.js';
 import { openShellClient } from '../../stages/dag/shell-client.js';
 import { readAgents } from '../../stages/sprint/kv-store.js';
+import { ENV } from '../stages/github/local-forge.js';
 import { eventually, harnessFacts, shellFixture, TOKEN, type ShellFixture } from './shell-fixture.js';
 
 const fx: ShellFixture = await shellFixture();
@@ -76,6 +77,19 @@ describe('POST /spawn', () => {
       shell_url: fx.shell.url,
       heartbeat_interval_ms: 200,
     });
+  });
+
+  it('hands the harness the model credentials the frameworks read', async () => {
+    const own = await shellFixture({
+      env: { ...process.env, ...ENV, ANTHROPIC_API_KEY: 'model-key', UNRELATED_SECRET: 'x' },
+    });
+    const body = spawnBody('run');
+    const reply = await own.call('POST', '/spawn', body);
+    const facts = await eventually(() =>
+      harnessFacts(own.worktreeRoot, 's1', body.agent_id, reply.body.pid as number),
+    );
+    expect(facts.env.ANTHROPIC_API_KEY).toBe('model-key');
+    expect(facts.env.UNRELATED_SECRET).toBeUndefined();
   });
 
   it('gives the harness the tokens in its environment, never in argv, and no unrelated variables', async () => {
