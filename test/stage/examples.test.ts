@@ -1,12 +1,12 @@
 // The example library (examples/stages) that the repository's noether.config.json names:
 // it loads with no flags, and every stage's examples hold, built-in functions and
 // command scripts alike (ENGINE §1: examples are run by the tests).
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadProjectConfig, loadStages, type Stage, type StageContext } from '../../engine/stage/index.js';
 import { deepFreeze } from '../../engine/json/value.js';
+import { runCommandStage } from '../../engine/run/command.js';
 import * as builtins from '../../examples/stages/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,11 +68,9 @@ describe.each(Object.values(builtins).map((stage) => [stage.name, stage] as cons
 describe.each(['add_one', 'greet'])('command stage %s', (name) => {
   const stage = registry.get(name);
   if (stage?.implementation.kind !== 'command') throw new Error(`${name} is not a loaded command stage`);
-  const { command, cwd } = stage.implementation;
 
-  it.each(examplesOf(stage))('turns example %i’s input into its output', (_index, input, output) => {
-    const [program, ...args] = command;
-    const stdout = execFileSync(program!, args, { cwd, input: JSON.stringify(input), encoding: 'utf8' });
-    expect(JSON.parse(stdout)).toEqual(output);
+  it.each(examplesOf(stage))('turns example %i’s input into its output', async (_index, input, output) => {
+    const signal = new AbortController().signal;
+    expect(await runCommandStage(stage, input, { signal, env: { PATH: process.env.PATH } })).toEqual(output);
   });
 });
