@@ -4,21 +4,14 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadProjectConfig, loadStages, type Stage, type StageContext } from '../../engine/stage/index.js';
-import { deepFreeze } from '../../engine/json/value.js';
+import { loadProjectConfig, loadStages, type Stage } from '../../engine/stage/index.js';
 import { runCommandStage } from '../../engine/run/command.js';
+import { callStage } from '../stages/call-stage.js';
 import * as builtins from '../../examples/stages/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const libraries = ['examples/stages/index.ts', 'examples/stages'];
 const registry = await loadStages(libraries, root);
-
-const context: StageContext = {
-  signal: new AbortController().signal,
-  log: () => {},
-  onRunEnd: () => {},
-  env: {},
-};
 
 function examplesOf(stage: Stage): [number, unknown, unknown][] {
   return stage.examples.map((example, index) => [index, example.input, example.output]);
@@ -59,8 +52,7 @@ describe.each(Object.values(builtins).map((stage) => [stage.name, stage] as cons
   'built-in %s',
   (_, stage) => {
     it.each(examplesOf(stage))('turns example %i’s input into its output', async (_index, input, output) => {
-      if (stage.implementation.kind !== 'builtin') throw new Error('expected a built-in');
-      expect(await stage.implementation.run(deepFreeze(structuredClone(input)), context)).toEqual(output);
+      expect(await callStage(stage, input)).toEqual(output);
     });
   },
 );
