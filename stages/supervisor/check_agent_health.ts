@@ -37,7 +37,7 @@ import { activeAgent, type ActiveAgent } from './active-agent.js';
 import { EXAMPLE_STATE } from './example-state.js';
 
 /** CALORON §2: an agent that never beat is missing once started over 2 minutes ago. */
-export const SPAWN_GRACE_MS = 2 * 60_000;
+const SPAWN_GRACE_MS = 2 * 60_000;
 const MINUTE_MS = 60_000;
 
 /** The instant of an RFC 3339 timestamp the schema accepted, or a clear error for one JS cannot place (a leap second). */
@@ -53,7 +53,7 @@ function instant(timestamp: string, pointer: string): number {
 }
 
 /** Minutes rounded half up to a tenth: floor((ms + 3000) / 6000) tenths, exact for integer ms. */
-export function roundedMinutes(ms: number): number {
+function roundedMinutes(ms: number): number {
   return Math.floor((Math.max(0, ms) + 3000) / 6000) / 10;
 }
 
