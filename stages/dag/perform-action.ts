@@ -22,9 +22,9 @@ import { mergeOnce } from '../github/merge.js';
 import type { Journal } from './journal.js';
 import type { ShellClient, SpawnRequest } from './shell-client.js';
 
-export const ASSIGNED_LABEL = 'caloron:assigned';
-export const REVIEW_PENDING_LABEL = 'caloron:review-pending';
-export const DONE_LABEL = 'caloron:done';
+const ASSIGNED_LABEL = 'caloron:assigned';
+const REVIEW_PENDING_LABEL = 'caloron:review-pending';
+const DONE_LABEL = 'caloron:done';
 
 export interface ActionTarget {
   sprint_id: string;
@@ -142,7 +142,7 @@ export async function performAction(action: Action, target: ActionTarget): Promi
 }
 
 /** The hidden marker that makes a comment findable by the step that posted it. */
-export function actionMarker(stepKey: string): string {
+function actionMarker(stepKey: string): string {
   return `<!-- caloron:action key=${stepKey} -->`;
 }
 

@@ -13,10 +13,10 @@ import { networkReason } from '../../engine/run/remote.js';
 import { formatReported, reportedError, snippet } from '../../engine/run/reported-error.js';
 
 /** The token's environment variable (CALORON §6). */
-export const SHELL_TOKEN_ENV = 'CALORON_SHELL_TOKEN';
-export const DEFAULT_SHELL_TIMEOUT_MS = 30_000;
+const SHELL_TOKEN_ENV = 'CALORON_SHELL_TOKEN';
+const DEFAULT_SHELL_TIMEOUT_MS = 30_000;
 /** The timeout of one shell call, in ms, from the stage's environment when the caller sets none. */
-export const SHELL_TIMEOUT_ENV = 'CALORON_SHELL_TIMEOUT_MS';
+const SHELL_TIMEOUT_ENV = 'CALORON_SHELL_TIMEOUT_MS';
 
 /** `POST /spawn` (CALORON §6). */
 export interface SpawnRequest {

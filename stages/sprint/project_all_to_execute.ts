@@ -17,6 +17,7 @@ import type {
 } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
 import { activeAgent } from '../supervisor/active-agent.js';
+import { EXAMPLE_STATE } from '../supervisor/example-state.js';
 
 function stillApplies(action: Action, index: number, state: DagState): boolean {
   if (action.type !== 'probe' && action.type !== 'restart')
@@ -50,28 +51,7 @@ export const projectAllToExecute = defineStage<ProjectAllToExecuteInput, Project
     {
       input: {
         eval: {
-          state: {
-            sprint_id: 's1',
-            tasks: {
-              a: {
-                id: 'a',
-                title: 'Add login',
-                status: 'InProgress',
-                depends_on: [],
-                agent_id: 'dev-1',
-                reviewer_id: 'rev-1',
-                issue_number: 1,
-                pr_number: null,
-                started_at: '2026-01-01T10:00:00Z',
-                completed_at: null,
-                status_changed_at: '2026-01-01T10:00:00Z',
-                review_cycles: 0,
-                intervention_count: 0,
-                action_seq: 1,
-              },
-            },
-            processed_events: [],
-          },
+          state: EXAMPLE_STATE,
           actions: [],
         },
         supervisor: {

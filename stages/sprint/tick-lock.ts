@@ -22,7 +22,7 @@ import type { TickLock } from '../../schemas/generated/types.js';
 import { domainSchema } from '../../schemas/index.js';
 
 /** How long a tick may hold its sprint before another tick may take the lock over. */
-export const TICK_LOCK_TTL_MS = 15 * 60_000;
+const TICK_LOCK_TTL_MS = 15 * 60_000;
 /** Claims are held for the few system calls of a takeover or a release. */
 const CLAIM_TTL_MS = 30_000;
 /** A lock path that keeps changing under us is someone else's: give up as busy after this. */

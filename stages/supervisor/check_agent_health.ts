@@ -34,9 +34,10 @@ import type {
 } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
 import { activeAgent, type ActiveAgent } from './active-agent.js';
+import { EXAMPLE_STATE } from './example-state.js';
 
 /** CALORON §2: an agent that never beat is missing once started over 2 minutes ago. */
-export const SPAWN_GRACE_MS = 2 * 60_000;
+const SPAWN_GRACE_MS = 2 * 60_000;
 const MINUTE_MS = 60_000;
 
 /** The instant of an RFC 3339 timestamp the schema accepted, or a clear error for one JS cannot place (a leap second). */
@@ -52,7 +53,7 @@ function instant(timestamp: string, pointer: string): number {
 }
 
 /** Minutes rounded half up to a tenth: floor((ms + 3000) / 6000) tenths, exact for integer ms. */
-export function roundedMinutes(ms: number): number {
+function roundedMinutes(ms: number): number {
   return Math.floor((Math.max(0, ms) + 3000) / 6000) / 10;
 }
 
@@ -146,28 +147,7 @@ export const checkAgentHealth = defineStage<CheckAgentHealthInput, CheckAgentHea
   examples: [
     {
       input: {
-        state: {
-          sprint_id: 's1',
-          tasks: {
-            a: {
-              id: 'a',
-              title: 'Add login',
-              status: 'InProgress',
-              depends_on: [],
-              agent_id: 'dev-1',
-              reviewer_id: 'rev-1',
-              issue_number: 1,
-              pr_number: null,
-              started_at: '2026-01-01T10:00:00Z',
-              completed_at: null,
-              status_changed_at: '2026-01-01T10:00:00Z',
-              review_cycles: 0,
-              intervention_count: 0,
-              action_seq: 1,
-            },
-          },
-          processed_events: [],
-        },
+        state: EXAMPLE_STATE,
         agents: {
           'dev-1': {
             agent_id: 'dev-1',

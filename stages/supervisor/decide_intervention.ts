@@ -38,6 +38,7 @@ import type {
 } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
 import { activeAgent } from './active-agent.js';
+import { EXAMPLE_STATE } from './example-state.js';
 import { composeInterventionMessage } from './intervention-message.js';
 
 function violation(pointer: string, message: string): NoetherError {
@@ -179,28 +180,7 @@ export const decideIntervention = defineStage<DecideInterventionInput, DecideInt
           { task_id: 'a', agent_id: 'dev-1', role: 'developer', status: 'stalled', minutes_since_beat: 26.1 },
         ],
         interventions: { a: { agent_id: 'dev-1', step: 1, total: 1, last_at: '2026-01-01T10:25:00Z' } },
-        state: {
-          sprint_id: 's1',
-          tasks: {
-            a: {
-              id: 'a',
-              title: 'Add login',
-              status: 'InProgress',
-              depends_on: [],
-              agent_id: 'dev-1',
-              reviewer_id: 'rev-1',
-              issue_number: 1,
-              pr_number: null,
-              started_at: '2026-01-01T10:00:00Z',
-              completed_at: null,
-              status_changed_at: '2026-01-01T10:00:00Z',
-              review_cycles: 0,
-              intervention_count: 0,
-              action_seq: 1,
-            },
-          },
-          processed_events: [],
-        },
+        state: EXAMPLE_STATE,
         now: '2026-01-01T10:30:03Z',
         sprint_id: 's1',
       },

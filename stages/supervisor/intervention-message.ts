@@ -5,7 +5,7 @@
 import type { ComposeInterventionMessageInput } from '../../schemas/generated/types.js';
 
 /** How agents are addressed on the forge: the handle the harness answers to. */
-export function agentHandle(agentId: string): string {
+function agentHandle(agentId: string): string {
   return `@caloron-agent-${agentId}`;
 }
 

@@ -7,8 +7,7 @@
 // Lanes (one sprint each, side by side in one KV directory) run in parallel so that the
 // hundreds of kills fit in seconds: each kill costs a process start.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { validateValue } from '../../../engine/schema/index.js';
 import type { TickState } from '../../../schemas/generated/types.js';
 import { domainSchema } from '../../../schemas/index.js';
 import { buildChild } from '../../fixtures/kv/bundle.js';
+import { kvDirWith } from '../../fixtures/kv/kv-dir.js';
 import { fileVersion, versionOf } from '../../fixtures/kv/versions.js';
 
 const LANES = 4;
@@ -63,7 +63,7 @@ async function lane(kvDir: string, sprintId: string): Promise<number[]> {
 
 describe('save_tick_state under SIGKILL', () => {
   it('always leaves a whole, valid version of the sprint file, however often the writer is killed', async () => {
-    const kvDir = mkdtempSync(join(tmpdir(), 'kv-crash-'));
+    const kvDir = kvDirWith();
     const lanes = await Promise.all(Array.from({ length: LANES }, (_, i) => lane(kvDir, `crash-${i}`)));
     const kills = lanes.flat();
     expect(kills).toHaveLength(LANES * KILLS_PER_LANE);

@@ -1,7 +1,6 @@
 // The KV store (CALORON §1): where the directory is, ids checked before any path is built,
 // one reader and one writer per file format, and clear errors instead of silent defaults.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -98,7 +97,7 @@ describe('writeTickState and readTickState', () => {
   });
 
   it('refuses a hostile sprint id without touching the file system', async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'kv-parent-'));
+    const parent = kvDirWith();
     const dir = join(parent, 'kv');
     for (const id of HOSTILE_IDS)
       await expect(writeTickState(dir, id, kickedOffState('demo'))).rejects.toMatchObject({

@@ -3,13 +3,14 @@
 //   in which each held the lock never overlap, and both made progress.
 // - Several processes race to take over one stale lock: exactly one wins.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTickState } from '../../../stages/sprint/kv-store.js';
 import { buildChild } from '../../fixtures/kv/bundle.js';
+import { kvDirWith } from '../../fixtures/kv/kv-dir.js';
 import { kickedOffState } from '../../fixtures/kv/tick-input.js';
 
 let child: string[] = [];
@@ -23,7 +24,7 @@ beforeAll(async () => {
 }, 30_000);
 
 async function kickedOff(sprintId: string): Promise<string> {
-  const kvDir = mkdtempSync(join(tmpdir(), 'kv-lock-'));
+  const kvDir = kvDirWith();
   await writeTickState(kvDir, sprintId, kickedOffState(sprintId));
   return kvDir;
 }
