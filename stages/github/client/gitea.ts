@@ -22,10 +22,9 @@ import {
   attemptSignal,
   forgeRefused,
   isRetryableStatus,
-  retriesWithoutAnswer,
+  pause,
+  pauseBeforeResend,
   retryDelayMs,
-  sleep,
-  transportFailure,
   type RequestPlace,
   type RequestPolicy,
 } from './policy.js';
@@ -77,14 +76,7 @@ export function giteaClient(
         });
         raw = await response.text();
       } catch (error) {
-        const failure = transportFailure(place, policy, error);
-        const wait = retriesWithoutAnswer(method, failure)
-          ? retryDelayMs(policy, attempt, undefined)
-          : undefined;
-        if (wait === undefined) throw failure;
-        await sleep(wait, policy.signal).catch((reason: unknown) => {
-          throw transportFailure(place, policy, reason);
-        });
+        await pauseBeforeResend(place, policy, attempt, error);
         continue;
       }
       if (response.ok) return { data: raw === '' ? null : parse(raw), headers: response.headers };
@@ -92,11 +84,7 @@ export function giteaClient(
         ? retryDelayMs(policy, attempt, response.headers.get('retry-after'))
         : undefined;
       if (wait === undefined) throw forgeRefused(place, response.status, forgeMessage(raw));
-      try {
-        await sleep(wait, policy.signal);
-      } catch (error) {
-        throw transportFailure(place, policy, error);
-      }
+      await pause(place, policy, wait);
     }
   }
 

@@ -29,10 +29,8 @@ import {
   attemptSignal,
   forgeRefused,
   isRetryableStatus,
-  retriesWithoutAnswer,
+  pauseBeforeResend,
   retryDelayMs,
-  sleep,
-  transportFailure,
   type RequestPlace,
   type RequestPolicy,
 } from './policy.js';
@@ -84,14 +82,7 @@ function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unkn
       } catch (error) {
         if (!(error instanceof RequestError) || error.response === undefined) {
           // No answer: plugin-retry only sees answers, so this loop retries what is safe to resend.
-          const failure = transportFailure(place, policy, error);
-          const wait = retriesWithoutAnswer(method, failure)
-            ? retryDelayMs(policy, attempt, undefined)
-            : undefined;
-          if (wait === undefined) throw failure;
-          await sleep(wait, policy.signal).catch((reason: unknown) => {
-            throw transportFailure(place, policy, reason);
-          });
+          await pauseBeforeResend(place, policy, attempt, error);
           continue;
         }
         // Our policy decides every retry (Retry-After honoured, bounded backoff); plugin-retry

@@ -41,7 +41,7 @@ export function isRetryableStatus(status: number): boolean {
  * when sending it twice is harmless: GET and HEAD. A write that got no answer may have
  * been done; the stages' markers and journal make the next tick find out, not a blind resend.
  */
-export function retriesWithoutAnswer(method: string, failure: NoetherError): boolean {
+function retriesWithoutAnswer(method: string, failure: NoetherError): boolean {
   return (method === 'GET' || method === 'HEAD') && failure.code !== 'NOE_CANCELLED';
 }
 
@@ -70,7 +70,7 @@ export function retryAfterMs(value: string | null | undefined): number | undefin
 }
 
 /** Waits, unless the stage is cancelled first. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const reason = (): Error => (signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     if (signal?.aborted === true) {
@@ -93,6 +93,33 @@ export interface RequestPlace {
   method: string;
   /** The URL path below the API base, without the query. */
   path: string;
+}
+
+/** Waits `ms` before the next attempt; the stage cancelling meanwhile fails the request. */
+export async function pause(place: RequestPlace, policy: RequestPolicy, ms: number): Promise<void> {
+  try {
+    await sleep(ms, policy.signal);
+  } catch (reason) {
+    throw transportFailure(place, policy, reason);
+  }
+}
+
+/**
+ * After attempt `attempt` got no answer: waits before it is resent, or throws the failure
+ * when it must not be (a write, cancelled, attempts used up).
+ */
+export async function pauseBeforeResend(
+  place: RequestPlace,
+  policy: RequestPolicy,
+  attempt: number,
+  error: unknown,
+): Promise<void> {
+  const failure = transportFailure(place, policy, error);
+  const wait = retriesWithoutAnswer(place.method, failure)
+    ? retryDelayMs(policy, attempt, undefined)
+    : undefined;
+  if (wait === undefined) throw failure;
+  await pause(place, policy, wait);
 }
 
 /** The forge answered, but not with 2xx. */
