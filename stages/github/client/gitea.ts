@@ -13,6 +13,7 @@ import {
   readComment,
   readCommit,
   readIssue,
+  readLanguages,
   readPull,
   readRepo,
   readReview,
@@ -24,6 +25,7 @@ import {
   isRetryableStatus,
   pause,
   pauseBeforeResend,
+  refusalMessage,
   retryDelayMs,
   type RequestPlace,
   type RequestPolicy,
@@ -83,7 +85,7 @@ export function giteaClient(
       const wait = isRetryableStatus(response.status)
         ? retryDelayMs(policy, attempt, response.headers.get('retry-after'))
         : undefined;
-      if (wait === undefined) throw forgeRefused(place, response.status, forgeMessage(raw));
+      if (wait === undefined) throw forgeRefused(place, response.status, refusalMessage(parse(raw)));
       await pause(place, policy, wait);
     }
   }
@@ -120,12 +122,7 @@ export function giteaClient(
         (await send('GET', `${repoPath}/commits`, { page: 1, limit, stat: 'false' })).data,
         'commit',
       ).map(readCommit),
-    getLanguages: async () => {
-      const data = asObject((await send('GET', `${repoPath}/languages`)).data ?? {}, 'languages');
-      return Object.fromEntries(
-        Object.entries(data).filter((e): e is [string, number] => typeof e[1] === 'number'),
-      );
-    },
+    getLanguages: async () => readLanguages((await send('GET', `${repoPath}/languages`)).data ?? {}),
     listIssues: async ({ state = 'open', since: at, labels: only = [] } = {}) => {
       const found = await all(`${repoPath}/issues`, {
         state,
@@ -236,13 +233,6 @@ function parse(raw: string): unknown {
   } catch {
     return raw;
   }
-}
-
-function forgeMessage(raw: string): string {
-  const data = parse(raw);
-  if (typeof data === 'object' && data !== null && 'message' in data && typeof data.message === 'string')
-    return data.message;
-  return typeof data === 'string' ? data.slice(0, 500) : '';
 }
 
 /** Gitea answers 409 for a merge conflict where GitHub answers 405: one status for stages. */

@@ -14,12 +14,12 @@ import { isNoetherError } from '../../../engine/errors.js';
 import { ensureLabels, labelCache } from './labels.js';
 import {
   asArray,
-  asObject,
   isPullRequestIssue,
   readComment,
   readCommit,
   readIssue,
   readIssueEvent,
+  readLanguages,
   readPull,
   readRepoIssueEvent,
   readRepo,
@@ -30,6 +30,7 @@ import {
   forgeRefused,
   isRetryableStatus,
   pauseBeforeResend,
+  refusalMessage,
   retryDelayMs,
   type RequestPlace,
   type RequestPolicy,
@@ -117,14 +118,6 @@ const unpaced = {
   key: () => ({ schedule: <T>(_job: unknown, fn: () => Promise<T>) => fn() }),
 } as unknown as Bottleneck.Group;
 
-function errorMessage(error: RequestError): string {
-  const data: unknown = error.response?.data;
-  if (typeof data === 'object' && data !== null && 'message' in data && typeof data.message === 'string') {
-    return data.message;
-  }
-  return typeof data === 'string' ? data.slice(0, 500) : '';
-}
-
 export function githubClient(
   repo: string,
   baseUrl: string,
@@ -157,7 +150,11 @@ export function githubClient(
       if (isNoetherError(error)) throw error;
       if (error instanceof RequestError) {
         const method = error.request.method;
-        throw forgeRefused(placeOf(baseUrl, method, error.request.url), error.status, errorMessage(error));
+        throw forgeRefused(
+          placeOf(baseUrl, method, error.request.url),
+          error.status,
+          refusalMessage(error.response?.data),
+        );
       }
       throw error;
     }
@@ -189,13 +186,7 @@ export function githubClient(
           readCommit,
         ),
       ),
-    getLanguages: () =>
-      call(async () => {
-        const data = asObject((await octokit.rest.repos.listLanguages(r)).data, 'languages');
-        return Object.fromEntries(
-          Object.entries(data).filter((e): e is [string, number] => typeof e[1] === 'number'),
-        );
-      }),
+    getLanguages: () => call(async () => readLanguages((await octokit.rest.repos.listLanguages(r)).data)),
     listIssues: ({ state = 'open', since, labels: only } = {}) =>
       call(async () => {
         const all = await octokit.paginate(octokit.rest.issues.listForRepo, {

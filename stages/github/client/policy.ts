@@ -122,6 +122,13 @@ export async function pauseBeforeResend(
   await pause(place, policy, wait);
 }
 
+/** The message of a refusal's body: its JSON `message`, else the start of its text. */
+export function refusalMessage(body: unknown): string {
+  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string')
+    return body.message;
+  return typeof body === 'string' ? body.slice(0, 500) : '';
+}
+
 /** The forge answered, but not with 2xx. */
 export function forgeRefused(place: RequestPlace, status: number, forgeMessage: string): NoetherError {
   const what = status === 405 && place.path.endsWith('/merge') ? ' (the pull request cannot be merged)' : '';
