@@ -62,7 +62,7 @@ export function retryDelayMs(
 }
 
 /** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(value: string | null | undefined): number | undefined {
+function retryAfterMs(value: string | null | undefined): number | undefined {
   if (value === null || value === undefined || value.trim() === '') return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1_000;
   const at = Date.parse(value);
@@ -143,7 +143,7 @@ export function forgeRefused(place: RequestPlace, status: number, forgeMessage: 
  * A request that got no answer: cancelled by the stage, out of time, or the forge could
  * not be reached. The cause is kept off the error: fetch causes can quote the request.
  */
-export function transportFailure(place: RequestPlace, policy: RequestPolicy, error: unknown): NoetherError {
+function transportFailure(place: RequestPlace, policy: RequestPolicy, error: unknown): NoetherError {
   const details = { status: 0, method: place.method, path: place.path };
   if (policy.signal?.aborted === true) {
     return new NoetherError('NOE_CANCELLED', `${place.method} ${place.path} was cancelled`, { details });
