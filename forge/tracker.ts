@@ -55,7 +55,7 @@ export function findLabel(repo: RepoRecord, name: string): LabelRecord | undefin
 }
 
 /** GitHub creates a label that does not exist yet when it is added to an issue. */
-export function ensureLabel(store: ForgeStore, repo: RepoRecord, name: string): LabelRecord {
+function ensureLabel(store: ForgeStore, repo: RepoRecord, name: string): LabelRecord {
   const existing = findLabel(repo, name);
   if (existing !== undefined) return existing;
   const label = { id: store.nextId(), name, color: DEFAULT_COLOR, description: null };

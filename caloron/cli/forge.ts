@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { NoetherError } from '../../engine/errors.js';
 import { startLocalForge } from '../../forge/index.js';
 
-export const FORGE_USAGE = `usage: caloron forge --dir DIR [--port PORT] [--host HOST] [--token TOKEN]
+const FORGE_USAGE = `usage: caloron forge --dir DIR [--port PORT] [--host HOST] [--token TOKEN]
 
 Serves the embedded GitHub-compatible forge from DIR (created if missing).
   --port   port to listen on; 0 (the default) picks a free one

@@ -13,6 +13,7 @@ import {
   readComment,
   readCommit,
   readIssue,
+  readLanguages,
   readPull,
   readRepo,
   readReview,
@@ -22,10 +23,10 @@ import {
   attemptSignal,
   forgeRefused,
   isRetryableStatus,
-  retriesWithoutAnswer,
+  pause,
+  pauseBeforeResend,
+  refusalMessage,
   retryDelayMs,
-  sleep,
-  transportFailure,
   type RequestPlace,
   type RequestPolicy,
 } from './policy.js';
@@ -77,26 +78,15 @@ export function giteaClient(
         });
         raw = await response.text();
       } catch (error) {
-        const failure = transportFailure(place, policy, error);
-        const wait = retriesWithoutAnswer(method, failure)
-          ? retryDelayMs(policy, attempt, undefined)
-          : undefined;
-        if (wait === undefined) throw failure;
-        await sleep(wait, policy.signal).catch((reason: unknown) => {
-          throw transportFailure(place, policy, reason);
-        });
+        await pauseBeforeResend(place, policy, attempt, error);
         continue;
       }
       if (response.ok) return { data: raw === '' ? null : parse(raw), headers: response.headers };
       const wait = isRetryableStatus(response.status)
         ? retryDelayMs(policy, attempt, response.headers.get('retry-after'))
         : undefined;
-      if (wait === undefined) throw forgeRefused(place, response.status, forgeMessage(raw));
-      try {
-        await sleep(wait, policy.signal);
-      } catch (error) {
-        throw transportFailure(place, policy, error);
-      }
+      if (wait === undefined) throw forgeRefused(place, response.status, refusalMessage(parse(raw)));
+      await pause(place, policy, wait);
     }
   }
 
@@ -132,12 +122,7 @@ export function giteaClient(
         (await send('GET', `${repoPath}/commits`, { page: 1, limit, stat: 'false' })).data,
         'commit',
       ).map(readCommit),
-    getLanguages: async () => {
-      const data = asObject((await send('GET', `${repoPath}/languages`)).data ?? {}, 'languages');
-      return Object.fromEntries(
-        Object.entries(data).filter((e): e is [string, number] => typeof e[1] === 'number'),
-      );
-    },
+    getLanguages: async () => readLanguages((await send('GET', `${repoPath}/languages`)).data ?? {}),
     listIssues: async ({ state = 'open', since: at, labels: only = [] } = {}) => {
       const found = await all(`${repoPath}/issues`, {
         state,
@@ -248,13 +233,6 @@ function parse(raw: string): unknown {
   } catch {
     return raw;
   }
-}
-
-function forgeMessage(raw: string): string {
-  const data = parse(raw);
-  if (typeof data === 'object' && data !== null && 'message' in data && typeof data.message === 'string')
-    return data.message;
-  return typeof data === 'string' ? data.slice(0, 500) : '';
 }
 
 /** Gitea answers 409 for a merge conflict where GitHub answers 405: one status for stages. */

@@ -14,12 +14,12 @@ import { isNoetherError } from '../../../engine/errors.js';
 import { ensureLabels, labelCache } from './labels.js';
 import {
   asArray,
-  asObject,
   isPullRequestIssue,
   readComment,
   readCommit,
   readIssue,
   readIssueEvent,
+  readLanguages,
   readPull,
   readRepoIssueEvent,
   readRepo,
@@ -29,10 +29,9 @@ import {
   attemptSignal,
   forgeRefused,
   isRetryableStatus,
-  retriesWithoutAnswer,
+  pauseBeforeResend,
+  refusalMessage,
   retryDelayMs,
-  sleep,
-  transportFailure,
   type RequestPlace,
   type RequestPolicy,
 } from './policy.js';
@@ -84,14 +83,7 @@ function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unkn
       } catch (error) {
         if (!(error instanceof RequestError) || error.response === undefined) {
           // No answer: plugin-retry only sees answers, so this loop retries what is safe to resend.
-          const failure = transportFailure(place, policy, error);
-          const wait = retriesWithoutAnswer(method, failure)
-            ? retryDelayMs(policy, attempt, undefined)
-            : undefined;
-          if (wait === undefined) throw failure;
-          await sleep(wait, policy.signal).catch((reason: unknown) => {
-            throw transportFailure(place, policy, reason);
-          });
+          await pauseBeforeResend(place, policy, attempt, error);
           continue;
         }
         // Our policy decides every retry (Retry-After honoured, bounded backoff); plugin-retry
@@ -126,14 +118,6 @@ const unpaced = {
   key: () => ({ schedule: <T>(_job: unknown, fn: () => Promise<T>) => fn() }),
 } as unknown as Bottleneck.Group;
 
-function errorMessage(error: RequestError): string {
-  const data: unknown = error.response?.data;
-  if (typeof data === 'object' && data !== null && 'message' in data && typeof data.message === 'string') {
-    return data.message;
-  }
-  return typeof data === 'string' ? data.slice(0, 500) : '';
-}
-
 export function githubClient(
   repo: string,
   baseUrl: string,
@@ -166,7 +150,11 @@ export function githubClient(
       if (isNoetherError(error)) throw error;
       if (error instanceof RequestError) {
         const method = error.request.method;
-        throw forgeRefused(placeOf(baseUrl, method, error.request.url), error.status, errorMessage(error));
+        throw forgeRefused(
+          placeOf(baseUrl, method, error.request.url),
+          error.status,
+          refusalMessage(error.response?.data),
+        );
       }
       throw error;
     }
@@ -198,13 +186,7 @@ export function githubClient(
           readCommit,
         ),
       ),
-    getLanguages: () =>
-      call(async () => {
-        const data = asObject((await octokit.rest.repos.listLanguages(r)).data, 'languages');
-        return Object.fromEntries(
-          Object.entries(data).filter((e): e is [string, number] => typeof e[1] === 'number'),
-        );
-      }),
+    getLanguages: () => call(async () => readLanguages((await octokit.rest.repos.listLanguages(r)).data)),
     listIssues: ({ state = 'open', since, labels: only } = {}) =>
       call(async () => {
         const all = await octokit.paginate(octokit.rest.issues.listForRepo, {

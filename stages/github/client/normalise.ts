@@ -111,6 +111,15 @@ export function readCommit(value: unknown): ForgeCommit {
   };
 }
 
+/** Bytes of code per language; entries that are no number are left out. */
+export function readLanguages(value: unknown): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(asObject(value, 'languages')).filter(
+      (e): e is [string, number] => typeof e[1] === 'number',
+    ),
+  );
+}
+
 /** True for the pull requests that GitHub's and Gitea's issue lists include. */
 export function isPullRequestIssue(value: unknown): boolean {
   return isObject(value) && isObject(value.pull_request);

@@ -41,7 +41,7 @@ export function isRetryableStatus(status: number): boolean {
  * when sending it twice is harmless: GET and HEAD. A write that got no answer may have
  * been done; the stages' markers and journal make the next tick find out, not a blind resend.
  */
-export function retriesWithoutAnswer(method: string, failure: NoetherError): boolean {
+function retriesWithoutAnswer(method: string, failure: NoetherError): boolean {
   return (method === 'GET' || method === 'HEAD') && failure.code !== 'NOE_CANCELLED';
 }
 
@@ -62,7 +62,7 @@ export function retryDelayMs(
 }
 
 /** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(value: string | null | undefined): number | undefined {
+function retryAfterMs(value: string | null | undefined): number | undefined {
   if (value === null || value === undefined || value.trim() === '') return undefined;
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1_000;
   const at = Date.parse(value);
@@ -70,7 +70,7 @@ export function retryAfterMs(value: string | null | undefined): number | undefin
 }
 
 /** Waits, unless the stage is cancelled first. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const reason = (): Error => (signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     if (signal?.aborted === true) {
@@ -95,6 +95,40 @@ export interface RequestPlace {
   path: string;
 }
 
+/** Waits `ms` before the next attempt; the stage cancelling meanwhile fails the request. */
+export async function pause(place: RequestPlace, policy: RequestPolicy, ms: number): Promise<void> {
+  try {
+    await sleep(ms, policy.signal);
+  } catch (reason) {
+    throw transportFailure(place, policy, reason);
+  }
+}
+
+/**
+ * After attempt `attempt` got no answer: waits before it is resent, or throws the failure
+ * when it must not be (a write, cancelled, attempts used up).
+ */
+export async function pauseBeforeResend(
+  place: RequestPlace,
+  policy: RequestPolicy,
+  attempt: number,
+  error: unknown,
+): Promise<void> {
+  const failure = transportFailure(place, policy, error);
+  const wait = retriesWithoutAnswer(place.method, failure)
+    ? retryDelayMs(policy, attempt, undefined)
+    : undefined;
+  if (wait === undefined) throw failure;
+  await pause(place, policy, wait);
+}
+
+/** The message of a refusal's body: its JSON `message`, else the start of its text. */
+export function refusalMessage(body: unknown): string {
+  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string')
+    return body.message;
+  return typeof body === 'string' ? body.slice(0, 500) : '';
+}
+
 /** The forge answered, but not with 2xx. */
 export function forgeRefused(place: RequestPlace, status: number, forgeMessage: string): NoetherError {
   const what = status === 405 && place.path.endsWith('/merge') ? ' (the pull request cannot be merged)' : '';
@@ -109,7 +143,7 @@ export function forgeRefused(place: RequestPlace, status: number, forgeMessage: 
  * A request that got no answer: cancelled by the stage, out of time, or the forge could
  * not be reached. The cause is kept off the error: fetch causes can quote the request.
  */
-export function transportFailure(place: RequestPlace, policy: RequestPolicy, error: unknown): NoetherError {
+function transportFailure(place: RequestPlace, policy: RequestPolicy, error: unknown): NoetherError {
   const details = { status: 0, method: place.method, path: place.path };
   if (policy.signal?.aborted === true) {
     return new NoetherError('NOE_CANCELLED', `${place.method} ${place.path} was cancelled`, { details });
