@@ -1,7 +1,9 @@
 // The environment a phase test hands a stage to point it at one of the fake providers
 // of test/fixtures/llm (node scripts: no network, no real model).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ArchitectPoOutput, DevPoOutput } from '../../../schemas/generated/types.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/llm/', import.meta.url));
 
@@ -29,3 +31,9 @@ export function recordingLog(): { lines: string[]; log: (message: string) => voi
   const lines: string[] = [];
   return { lines, log: (message) => lines.push(message) };
 }
+
+/** What prose-wrapped.mjs answers (inside its prose) to the architect and to the dev prompt. */
+export const proseWrappedAnswers = JSON.parse(readFileSync(join(FIXTURES, 'prose-wrapped.json'), 'utf8')) as {
+  architect: Omit<ArchitectPoOutput, 'source'>;
+  dev: Pick<DevPoOutput, 'tasks'>;
+};
