@@ -17,14 +17,12 @@ interface Pids {
 }
 
 async function pidsWhenWritten(file: string): Promise<Pids> {
-  for (let i = 0; i < 500 && !existsSync(file); i += 1)
-    await new Promise((resolve) => setTimeout(resolve, 20));
   // The file is written in one call; a read racing the write can still see it empty.
-  for (;;) {
-    const text = readFileSync(file, 'utf8');
-    if (text !== '') return JSON.parse(text) as Pids;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await eventually(
+    `the provider to write ${file}`,
+    () => existsSync(file) && readFileSync(file, 'utf8') !== '',
+  );
+  return JSON.parse(readFileSync(file, 'utf8')) as Pids;
 }
 
 describe('providerConfig', () => {
