@@ -4,7 +4,7 @@
 // reference's generated `sprint-add-health-endpoint.` is what happens when they do not.
 import { sha256Hex } from '../../engine/json/jcs.js';
 
-export const ID_MAX_LENGTH = 64;
+const ID_MAX_LENGTH = 64;
 const HASH_LENGTH = 8;
 
 /** The first hex digits of the text's SHA-256: short, deterministic, a valid id tail. */

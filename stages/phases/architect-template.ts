@@ -29,7 +29,7 @@ export function architectTemplate(brief: ArchitectBrief): ArchitectPoOutput {
 }
 
 /** The names the goal gives, in order of first mention, de-duplicated case-insensitively. */
-export function componentNames(goal: string): string[] {
+function componentNames(goal: string): string[] {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const match of goal.matchAll(/[A-Za-z][A-Za-z0-9_]*/g)) {

@@ -48,7 +48,7 @@ function briefOf(input: ArchitectPoInput): ArchitectBrief {
   return { goal, constraints: (input.constraints ?? '').trim() };
 }
 
-export function architectPrompt(
+function architectPrompt(
   brief: ArchitectBrief,
   designBrief: string,
   inventory: readonly Component[],

@@ -6,7 +6,7 @@ import { uniqueSlugs } from './task-ids.js';
 
 /** The agent framework of planned tasks and reviews when the input names none. */
 export const DEFAULT_FRAMEWORK = 'claude-code';
-export const IMPL_PREFIX = 'impl-';
+const IMPL_PREFIX = 'impl-';
 export const TESTS_PREFIX = 'tests-';
 
 export function devTemplate(components: readonly Component[], framework: string): PhaseTask[] {

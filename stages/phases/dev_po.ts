@@ -71,7 +71,7 @@ function checkedComponents(components: DevPoInput['components']): DevPoOutput['c
   return components;
 }
 
-export function devPrompt(components: readonly Component[], designDoc: string, framework: string): string {
+function devPrompt(components: readonly Component[], designDoc: string, framework: string): string {
   const example = {
     tasks: [
       {

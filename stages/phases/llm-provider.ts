@@ -18,7 +18,7 @@ import type { StageContext } from '../../engine/stage/index.js';
 
 export const LLM_COMMAND_ENV = 'CALORON_LLM_COMMAND';
 export const LLM_TIMEOUT_ENV = 'CALORON_LLM_TIMEOUT_MS';
-export const DEFAULT_TIMEOUT_MS = 120_000;
+const DEFAULT_TIMEOUT_MS = 120_000;
 /** Characters of stdout (and of stderr) kept; a provider that writes more is stopped. */
 export const MAX_ANSWER_CHARS = 1_000_000;
 

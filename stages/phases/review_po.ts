@@ -9,7 +9,7 @@ import { DEFAULT_FRAMEWORK, TESTS_PREFIX } from './dev-template.js';
 import { describeProblems, PLAN_RULES, planProblems } from './plan-rules.js';
 import { uniqueId } from './task-ids.js';
 
-export const REVIEW_PREFIX = 'review-';
+const REVIEW_PREFIX = 'review-';
 
 const exampleTasks: ReviewPoOutput['tasks'] = [
   {

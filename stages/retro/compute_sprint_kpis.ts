@@ -99,6 +99,23 @@ const TASK = {
   action_seq: 3,
 } satisfies Partial<Task>;
 
+/** The KPIs of the first example below; write_retro_report's example reports them. */
+export const EXAMPLE_KPIS: ComputeSprintKpisOutput = {
+  total_tasks: 2,
+  completed_tasks: 1,
+  cancelled_tasks: 0,
+  escalated_tasks: 0,
+  blocked_tasks: 1,
+  completion_rate: 0.5,
+  total_review_cycles: 1,
+  avg_review_cycles: 0.5,
+  total_interventions: 3,
+  avg_interventions: 1.5,
+  sprint_hours: 4,
+  sprint_days: 0.17,
+  tasks_per_day: 6,
+};
+
 export const computeSprintKpis = defineStage<ComputeSprintKpisInput, ComputeSprintKpisOutput>({
   name: 'compute_sprint_kpis',
   description:
@@ -138,21 +155,7 @@ export const computeSprintKpis = defineStage<ComputeSprintKpisInput, ComputeSpri
         started_at: '2026-03-02T09:00:00Z',
         ended_at: '2026-03-02T13:00:00Z',
       },
-      output: {
-        total_tasks: 2,
-        completed_tasks: 1,
-        cancelled_tasks: 0,
-        escalated_tasks: 0,
-        blocked_tasks: 1,
-        completion_rate: 0.5,
-        total_review_cycles: 1,
-        avg_review_cycles: 0.5,
-        total_interventions: 3,
-        avg_interventions: 1.5,
-        sprint_hours: 4,
-        sprint_days: 0.17,
-        tasks_per_day: 6,
-      },
+      output: EXAMPLE_KPIS,
     },
     {
       input: {

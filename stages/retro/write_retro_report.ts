@@ -15,6 +15,7 @@ import type {
   WriteRetroReportOutput,
 } from '../../schemas/generated/types.js';
 import { domainSchema, stageSchemas } from '../../schemas/index.js';
+import { EXAMPLE_KPIS } from './compute_sprint_kpis.js';
 import { formatFixed } from './rounding.js';
 
 function writeReport(input: WriteRetroReportInput): WriteRetroReportOutput {
@@ -136,22 +137,6 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-const KPIS: SprintKpis = {
-  total_tasks: 2,
-  completed_tasks: 1,
-  cancelled_tasks: 0,
-  escalated_tasks: 0,
-  blocked_tasks: 1,
-  completion_rate: 0.5,
-  total_review_cycles: 1,
-  avg_review_cycles: 0.5,
-  total_interventions: 3,
-  avg_interventions: 1.5,
-  sprint_hours: 4,
-  sprint_days: 0.17,
-  tasks_per_day: 6,
-};
-
 export const writeRetroReport = defineStage<WriteRetroReportInput, WriteRetroReportOutput>({
   name: 'write_retro_report',
   description:
@@ -163,7 +148,7 @@ export const writeRetroReport = defineStage<WriteRetroReportInput, WriteRetroRep
     {
       input: {
         sprint_id: 's1',
-        kpis: KPIS,
+        kpis: EXAMPLE_KPIS,
         started_at: '2026-03-02T09:00:00Z',
         ended_at: '2026-03-02T13:00:00Z',
         feedback_items: [

@@ -6,7 +6,7 @@ import type { ArchitectPoOutput } from '../../../schemas/generated/types.js';
 import { architectPo } from '../../../stages/phases/index.js';
 import { tempProject } from '../../temp-project.js';
 import { callStage } from '../call-stage.js';
-import { providerEnv, recordingLog, type FakeProvider } from './fake-provider.js';
+import { proseWrappedAnswers, providerEnv, recordingLog, type FakeProvider } from './fake-provider.js';
 
 const brief = { goal: 'Build a NoteStore and a NoteApi for the notes app', constraints: 'Node 20 only' };
 
@@ -112,15 +112,7 @@ describe('architect_po without a provider (the template)', () => {
 describe('architect_po with a provider', () => {
   it('uses a valid answer verbatim, even wrapped in prose and a code fence', async () => {
     const output = await callStage(architectPo, brief, { env: providerEnv('prose-wrapped') });
-    expect(output).toEqual({
-      design_doc: '# Design — notes app\n\nA NoteStore behind a NoteApi.\n',
-      components: [
-        { name: 'NoteStore', purpose: 'Keeps notes on disk.', interface: 'save(note), load(id), list()' },
-        { name: 'NoteApi', purpose: 'Serves notes over HTTP.', interface: 'GET /notes, POST /notes' },
-      ],
-      risks: ['Concurrent writes to the same note.'],
-      source: 'llm',
-    });
+    expect(output).toEqual({ ...proseWrappedAnswers.architect, source: 'llm' });
   });
 
   it('hands the goal and the constraints to the provider on stdin', async () => {

@@ -6,7 +6,7 @@ import type { DevPoOutput } from '../../../schemas/generated/types.js';
 import { devPo } from '../../../stages/phases/index.js';
 import { tempProject } from '../../temp-project.js';
 import { callStage } from '../call-stage.js';
-import { providerEnv, recordingLog, type FakeProvider } from './fake-provider.js';
+import { proseWrappedAnswers, providerEnv, recordingLog, type FakeProvider } from './fake-provider.js';
 
 const components = [
   { name: 'NoteStore', purpose: 'Keeps notes on disk.', interface: 'save(note), load(id), list()' },
@@ -103,24 +103,7 @@ describe('dev_po with a provider', () => {
       design_doc: input.design_doc,
       components,
       risks: input.risks,
-      tasks: [
-        {
-          id: 'impl-note-store',
-          title: 'Implement NoteStore',
-          depends_on: [],
-          agent_prompt: 'Create src/note-store.ts with save, load and list.',
-          framework: 'stub',
-          component: 'NoteStore',
-        },
-        {
-          id: 'impl-note-api',
-          title: 'Implement NoteApi',
-          depends_on: ['impl-note-store'],
-          agent_prompt: 'Create src/note-api.ts serving GET and POST /notes.',
-          framework: 'stub',
-          component: 'NoteApi',
-        },
-      ],
+      tasks: proseWrappedAnswers.dev.tasks,
       source: 'llm',
     });
   });

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ArchitectPoOutput, DevPoOutput } from '../../../schemas/generated/types.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/llm/', import.meta.url));
 
@@ -31,27 +32,8 @@ export function recordingLog(): { lines: string[]; log: (message: string) => voi
   return { lines, log: (message) => lines.push(message) };
 }
 
-/** Whether `pid` is a live process (a zombie waiting for its parent counts as gone). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    // Field 3 of /proc/<pid>/stat is the state; Z = exited, not yet reaped.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-/** Waits (briefly, polling) until `pid` is gone; true if it went. */
-export async function becomesGone(pid: number, attempts = 100): Promise<boolean> {
-  for (let i = 0; i < attempts; i += 1) {
-    if (!isAlive(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return !isAlive(pid);
-}
+/** What prose-wrapped.mjs answers (inside its prose) to the architect and to the dev prompt. */
+export const proseWrappedAnswers = JSON.parse(readFileSync(join(FIXTURES, 'prose-wrapped.json'), 'utf8')) as {
+  architect: Omit<ArchitectPoOutput, 'source'>;
+  dev: Pick<DevPoOutput, 'tasks'>;
+};

@@ -5,7 +5,8 @@ import { architectPo } from '../../../stages/phases/index.js';
 import { askProvider, providerConfig } from '../../../stages/phases/llm-provider.js';
 import { tempProject } from '../../temp-project.js';
 import { callStage } from '../call-stage.js';
-import { becomesGone, isAlive, providerEnv, recordingLog } from './fake-provider.js';
+import { eventually, isRunning } from '../../run/command-liveness.js';
+import { providerEnv, recordingLog } from './fake-provider.js';
 
 const brief = { goal: 'Build a NoteStore' };
 const never = new AbortController().signal;
@@ -16,14 +17,12 @@ interface Pids {
 }
 
 async function pidsWhenWritten(file: string): Promise<Pids> {
-  for (let i = 0; i < 500 && !existsSync(file); i += 1)
-    await new Promise((resolve) => setTimeout(resolve, 20));
   // The file is written in one call; a read racing the write can still see it empty.
-  for (;;) {
-    const text = readFileSync(file, 'utf8');
-    if (text !== '') return JSON.parse(text) as Pids;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await eventually(
+    `the provider to write ${file}`,
+    () => existsSync(file) && readFileSync(file, 'utf8') !== '',
+  );
+  return JSON.parse(readFileSync(file, 'utf8')) as Pids;
 }
 
 describe('providerConfig', () => {
@@ -119,8 +118,8 @@ describe('the provider seam of architect_po', () => {
     expect(output).toEqual(await callStage(architectPo, brief, { env: {} }));
     expect(lines.join('\n')).toMatch(/did not answer within 2000 ms/);
     const { pid, child } = await pidsWhenWritten(pidFile);
-    expect(isAlive(pid)).toBe(false);
-    expect(await becomesGone(child)).toBe(true);
+    expect(isRunning(pid)).toBe(false);
+    await eventually(`provider child ${child} to be gone`, () => !isRunning(child));
   });
 
   it('kills the provider when the run is aborted, and fails as cancelled', async () => {
@@ -131,11 +130,11 @@ describe('the provider seam of architect_po', () => {
       (error: unknown) => error,
     );
     const { pid, child } = await pidsWhenWritten(pidFile);
-    expect(isAlive(pid)).toBe(true);
+    expect(isRunning(pid)).toBe(true);
     controller.abort();
     expect(await call).toMatchObject({ code: 'NOE_CANCELLED' });
-    expect(isAlive(pid)).toBe(false);
-    expect(await becomesGone(child)).toBe(true);
+    expect(isRunning(pid)).toBe(false);
+    await eventually(`provider child ${child} to be gone`, () => !isRunning(child));
   });
 
   it('does not start the provider when the run is already aborted', async () => {
