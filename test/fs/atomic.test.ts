@@ -1,12 +1,12 @@
 // writeFileAtomic: the new content replaces the old whole, no temp file is left behind,
 // and concurrent writers of one path each land a complete version.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../engine/fs/atomic.js';
+import { tempProject } from '../temp-project.js';
 
-const folder = () => mkdtempSync(join(tmpdir(), 'noether-atomic-'));
+const folder = () => tempProject({}, 'noether-atomic-');
 
 describe('writeFileAtomic', () => {
   it('replaces an existing file and leaves no temp file', async () => {
