@@ -18,6 +18,15 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['state.json']);
   });
 
+  it('replaces the file the same way without the fsyncs (durable: false)', async () => {
+    const dir = folder();
+    const path = join(dir, 'trace.json');
+    writeFileSync(path, 'old');
+    await writeFileAtomic(path, 'new', { durable: false });
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(readdirSync(dir)).toEqual(['trace.json']);
+  });
+
   it('lets concurrent writers of one path each land a whole version', async () => {
     const dir = folder();
     const path = join(dir, 'state.json');
