@@ -2,17 +2,23 @@
 // written and fsynced, renamed over the target, then the folder fsynced so the rename
 // itself survives a crash. A reader, or a process killed at any instant, sees the old
 // content or the new one, never a mix; concurrent writers never share a temp file.
+// Files that are only a record or a cache (traces, cache entries) skip the fsyncs
+// (`durable: false`): losing one in a power cut costs nothing, and they are written often.
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  { durable = true }: { durable?: boolean } = {},
+): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const file = await open(temp, 'wx', 0o644);
     try {
       await file.writeFile(data);
-      await file.sync();
+      if (durable) await file.sync();
     } finally {
       await file.close();
     }
@@ -21,7 +27,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(temp, { force: true });
     throw error;
   }
-  await syncFolder(dirname(path));
+  if (durable) await syncFolder(dirname(path));
 }
 
 /** fsync of a folder: makes a rename in it durable. Some file systems refuse; that is not an error. */

@@ -8,9 +8,9 @@
 import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { writeFileAtomic } from '../fs/atomic.js';
 import { sha256Hex } from '../json/jcs.js';
 import { deepFreeze } from '../json/value.js';
-import { atomicWrite } from './trace.js';
 
 export interface CacheLimits {
   /** Most entries kept in memory (default 10,000). */
@@ -98,6 +98,6 @@ export class StageCache {
       await mkdir(dir, { recursive: true });
       this.#folders.add(dir);
     }
-    await atomicWrite(join(dir, `${key}.json`), jcs);
+    await writeFileAtomic(join(dir, `${key}.json`), jcs, { durable: false });
   }
 }

@@ -169,10 +169,8 @@ function invoke(
 ): unknown {
   const { stage, pointer } = plan;
   const impl = stage.implementation;
-  if (impl.kind === 'command') {
-    const timeout = stage.timeoutMs === undefined ? {} : { timeoutMs: stage.timeoutMs };
-    return track(state, runCommandStage(stage, value, { signal, env: state.env, ...timeout }));
-  }
+  // A command stage's own timeout_ms is applied by runCommandStage, which kills its process group.
+  if (impl.kind === 'command') return track(state, runCommandStage(stage, value, { signal, env: state.env }));
   const limit =
     stage.timeoutMs === undefined
       ? undefined

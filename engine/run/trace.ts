@@ -3,10 +3,11 @@
 // a reader never sees half a trace. Calls are recorded as they start, so a failure
 // shows what ran before it, what was cancelled, and what never settled.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isNoetherError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
 
 export const TRACE_FOLDER = join('.noether', 'traces');
 
@@ -134,15 +135,8 @@ export async function writeTrace(folder: string, trace: Trace): Promise<string> 
   const dir = join(folder, TRACE_FOLDER);
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${trace.execution_id}.json`);
-  await atomicWrite(path, JSON.stringify(trace, null, 1));
+  await writeFileAtomic(path, JSON.stringify(trace, null, 1), { durable: false });
   return path;
-}
-
-/** Writes a file so that readers see the old content or the new, never a part. */
-export async function atomicWrite(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, path);
 }
 
 let lastMs = 0;

@@ -15,6 +15,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NoetherError } from '../errors.js';
+import { networkReason } from '../run/remote.js';
 import type { WebhookTarget } from './config.js';
 
 export const SIGNATURE_HEADER = 'x-noether-signature';
@@ -113,10 +114,4 @@ export async function deliverWebhook(
       },
     },
   );
-}
-
-function networkReason(error: unknown): string {
-  // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND…) is its cause.
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
 }

@@ -6,38 +6,29 @@
 // schemas (see bundle.ts): refs point at top-level, namespaced `$defs`.
 import { canonicalJson } from '../json/jcs.js';
 import { bodyOf, defsOf, deref, hoist, withDefs, type Defs } from './bundle.js';
+import { kindOf, KINDS, type Kind } from './subschema/kinds.js';
 import { isSchemaObject, type JsonSchema, type JsonSchemaObject } from './types.js';
 
-export type JsonType = 'null' | 'boolean' | 'object' | 'array' | 'number' | 'string';
-const ALL_TYPES: readonly JsonType[] = ['null', 'boolean', 'object', 'array', 'number', 'string'];
 /** Beyond this depth of combinators and refs, answers fall back to "could be anything". */
 const MAX_DEPTH = 24;
 
-function jsonTypeOf(value: unknown): JsonType {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  const t = typeof value;
-  if (t === 'boolean' || t === 'number' || t === 'string') return t;
-  return 'object';
-}
-
 /** The JSON types a schema may admit (an over-approximation; integer counts as number). */
-function typesIn(schema: JsonSchema, defs: Defs, depth: number): Set<JsonType> {
+function typesIn(schema: JsonSchema, defs: Defs, depth: number): Set<Kind> {
   if (schema === false) return new Set();
-  if (schema === true || depth > MAX_DEPTH) return new Set(ALL_TYPES);
+  if (schema === true || depth > MAX_DEPTH) return new Set(KINDS);
   const s = deref(schema, defs);
   if (!isSchemaObject(s)) return typesIn(s, defs, depth + 1);
-  let types = new Set<JsonType>(ALL_TYPES);
-  const keep = (allowed: Iterable<JsonType>) => {
+  let types = new Set<Kind>(KINDS);
+  const keep = (allowed: Iterable<Kind | undefined>) => {
     const allowedSet = new Set(allowed);
     types = new Set([...types].filter((t) => allowedSet.has(t)));
   };
   if (typeof s.type === 'string' || Array.isArray(s.type)) {
     const listed = (Array.isArray(s.type) ? s.type : [s.type]) as string[];
-    keep(listed.map((t) => (t === 'integer' ? 'number' : (t as JsonType))));
+    keep(listed.map((t) => (t === 'integer' ? 'number' : (t as Kind))));
   }
-  if ('const' in s) keep([jsonTypeOf(s.const)]);
-  if (Array.isArray(s.enum)) keep((s.enum as unknown[]).map(jsonTypeOf));
+  if ('const' in s) keep([kindOf(s.const)]);
+  if (Array.isArray(s.enum)) keep((s.enum as unknown[]).map(kindOf));
   for (const c of schemaList(s.allOf)) keep(typesIn(c, defs, depth + 1));
   for (const key of ['anyOf', 'oneOf'] as const) {
     if (Array.isArray(s[key])) keep(schemaList(s[key]).flatMap((b) => [...typesIn(b, defs, depth + 1)]));
@@ -90,7 +81,7 @@ function propertyIn(schema: JsonSchema, defs: Defs, key: string, depth: number):
   const fromValues = (values: unknown[]) =>
     anyOfBodies(
       values
-        .filter((v) => jsonTypeOf(v) === 'object' && Object.hasOwn(v as object, key))
+        .filter((v) => kindOf(v) === 'object' && Object.hasOwn(v as object, key))
         .map((v) => ({
           const: (v as Record<string, unknown>)[key],
         })),

@@ -1,12 +1,12 @@
 // writeFileAtomic: the new content replaces the old whole, no temp file is left behind,
 // and concurrent writers of one path each land a complete version.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../engine/fs/atomic.js';
+import { tempProject } from '../temp-project.js';
 
-const folder = () => mkdtempSync(join(tmpdir(), 'noether-atomic-'));
+const folder = () => tempProject({}, 'noether-atomic-');
 
 describe('writeFileAtomic', () => {
   it('replaces an existing file and leaves no temp file', async () => {
@@ -16,6 +16,15 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(path, 'new');
     expect(readFileSync(path, 'utf8')).toBe('new');
     expect(readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('replaces the file the same way without the fsyncs (durable: false)', async () => {
+    const dir = folder();
+    const path = join(dir, 'trace.json');
+    writeFileSync(path, 'old');
+    await writeFileAtomic(path, 'new', { durable: false });
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(readdirSync(dir)).toEqual(['trace.json']);
   });
 
   it('lets concurrent writers of one path each land a whole version', async () => {

@@ -3,9 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { NoetherError } from '../../engine/errors.js';
 import { retryDelay } from '../../engine/run/index.js';
+import { sleep } from '../../engine/run/scope.js';
 import { defineStage } from '../../engine/stage/index.js';
 import type { Stage } from '../../engine/stage/types.js';
-import { run, runFailing, stage, wait } from './harness.js';
+import { run, runFailing, stage } from './harness.js';
 import { echo, upper } from './stages.js';
 
 const boom = defineStage({
@@ -29,7 +30,7 @@ function slowStage(name: string, ms: number, seen: { aborted?: boolean; reason?:
     effects: ['Fallible'],
     run: async (_input, ctx) => {
       try {
-        await wait(ms, ctx.signal);
+        await sleep(ms, ctx.signal);
         return 'finished';
       } finally {
         seen.aborted = ctx.signal.aborted;
@@ -155,7 +156,7 @@ describe('cancellation', () => {
       run: async (n, ctx) => {
         if (n === 1) throw new Error('one is wrong');
         try {
-          await wait(10_000, ctx.signal);
+          await sleep(10_000, ctx.signal);
         } finally {
           seen.aborted = ctx.signal.aborted;
         }

@@ -60,14 +60,3 @@ export function readTraceFile(root: string, executionId: string): Trace {
 
 export const stage = (id: string, config?: Record<string, unknown>) =>
   config === undefined ? { op: 'Stage', id } : { op: 'Stage', id, config };
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it is aborted. */
-export function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    });
-  });
-}
