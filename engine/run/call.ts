@@ -94,27 +94,18 @@ export async function callRemote(
   const label = `RemoteStage ${node.url}`;
   if (state.freeze) deepFreeze(input);
   const record = state.trace.begin(pointer, 'RemoteStage', { url: node.url }, site.item, site.attempt);
-  const limit =
-    node.timeout_ms === undefined
-      ? undefined
-      : deadline(signal, node.timeout_ms, () => timedOut(label, pointer, node.timeout_ms!));
   try {
     if (state.validate) enforce(plan.input, input, 'input', label, pointer);
     hashInput(state, record, input);
-    const callSignal = limit?.signal ?? signal;
-    const output = await untilAborted(
-      track(state, callRemoteStage(node, input, { signal: callSignal })),
-      callSignal,
-    );
+    // The node's timeout_ms is callRemoteStage's to apply (it names the timeout it hit).
+    const output = await untilAborted(track(state, callRemoteStage(node, input, { signal })), signal);
     if (state.validate) enforce(plan.output, output, 'output', label, pointer);
     if (state.freeze) deepFreeze(output);
     hashOutput(state, record, output, label, pointer);
     state.trace.end(record, 'ok');
     return output;
   } catch (error) {
-    throw failed(state, record, error, limit?.signal ?? signal, label, pointer, signal);
-  } finally {
-    limit?.release();
+    throw failed(state, record, error, signal, label, pointer, signal);
   }
 }
 
