@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { signalGroup } from '../engine/run/process-group.js';
 
 interface StatFacts {
   state: string;
@@ -98,14 +99,6 @@ export async function stopGroup(pid: number, start: string | null, graceMs: numb
   if (await waitGone(pid, graceMs)) return;
   signalGroup(pid, 'SIGKILL');
   await waitGone(pid, 5_000);
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: the group emptied between the check and the signal.
-  }
 }
 
 async function waitGone(pgid: number, ms: number): Promise<boolean> {
