@@ -92,8 +92,8 @@ export function groupAlive(pgid: number): boolean {
  * nothing when the leader's start time says the pid now belongs to someone else.
  */
 export async function stopGroup(pid: number, start: string | null, graceMs: number): Promise<void> {
-  const leaderIsOurs = start !== null && processStart(pid) === start;
-  if (!leaderIsOurs && processStart(pid) !== undefined) return; // reused pid: not ours to signal
+  const current = processStart(pid);
+  if (current !== undefined && current !== start) return; // reused pid: not ours to signal
   if (!groupAlive(pid)) return;
   signalGroup(pid, 'SIGTERM');
   if (await waitGone(pid, graceMs)) return;
