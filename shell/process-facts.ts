@@ -69,7 +69,7 @@ export function isAlive(pid: number | null, start: string | null): boolean {
 }
 
 /** Some member of process group `pgid` is alive (zombies waiting to be reaped do not count). */
-export function groupAlive(pgid: number): boolean {
+function groupAlive(pgid: number): boolean {
   if (hasProc()) {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;

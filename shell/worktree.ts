@@ -13,7 +13,7 @@ import { join, relative, sep } from 'node:path';
 import { NoetherError } from '../engine/errors.js';
 import { taskBranch } from '../stages/github/links.js';
 
-export const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const REPO_PART = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 
 export interface WorktreeRequest {
