@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { signalGroup } from '../engine/run/process-group.js';
 
 interface StatFacts {
   state: string;
@@ -68,7 +69,7 @@ export function isAlive(pid: number | null, start: string | null): boolean {
 }
 
 /** Some member of process group `pgid` is alive (zombies waiting to be reaped do not count). */
-export function groupAlive(pgid: number): boolean {
+function groupAlive(pgid: number): boolean {
   if (hasProc()) {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
@@ -91,21 +92,13 @@ export function groupAlive(pgid: number): boolean {
  * nothing when the leader's start time says the pid now belongs to someone else.
  */
 export async function stopGroup(pid: number, start: string | null, graceMs: number): Promise<void> {
-  const leaderIsOurs = start !== null && processStart(pid) === start;
-  if (!leaderIsOurs && processStart(pid) !== undefined) return; // reused pid: not ours to signal
+  const current = processStart(pid);
+  if (current !== undefined && current !== start) return; // reused pid: not ours to signal
   if (!groupAlive(pid)) return;
   signalGroup(pid, 'SIGTERM');
   if (await waitGone(pid, graceMs)) return;
   signalGroup(pid, 'SIGKILL');
   await waitGone(pid, 5_000);
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: the group emptied between the check and the signal.
-  }
 }
 
 async function waitGone(pgid: number, ms: number): Promise<boolean> {

@@ -13,7 +13,7 @@ import { FRAMEWORK_NAMES } from './frameworks/index.js';
 import { isAlive } from './process-facts.js';
 import type { Heartbeat, SpawnContext, Spawner } from './spawner.js';
 
-export const BODY_LIMIT = 64 * 1024;
+const BODY_LIMIT = 64 * 1024;
 const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
 const agentRef = {
   type: 'object',

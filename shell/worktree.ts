@@ -5,15 +5,16 @@
 // the same branch's fetched head, detached.
 //
 // Must never: build a path from an unchecked name, follow a symlink out of the root, put a
-// token in a URL or in argv (the credential helper reads it from the environment by name),
+// token in a URL or in argv (credentialEnv's helper reads it from the environment by name),
 // or run two git commands against one clone at once.
 import { execa } from 'execa';
 import { existsSync, lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { NoetherError } from '../engine/errors.js';
 import { taskBranch } from '../stages/github/links.js';
+import { credentialEnv } from './harness/index.js';
 
-export const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const REPO_PART = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 
 export interface WorktreeRequest {
@@ -68,7 +69,7 @@ export class Worktrees {
   }
 
   private async prepareLocked(request: WorktreeRequest, clone: string): Promise<Worktree> {
-    const git = (cwd: string, ...args: string[]) => this.git(cwd, args);
+    const git = (cwd: string, ...args: string[]) => this.git(cwd, args, request.clone_url);
     if (!existsSync(join(clone, '.git'))) {
       await git(this.options.root, 'clone', '--quiet', '--no-checkout', request.clone_url, clone);
     }
@@ -108,11 +109,13 @@ export class Worktrees {
     return result.exitCode === 0;
   }
 
-  private async git(cwd: string, args: string[]): Promise<void> {
-    const result = await execa('git', [...credentialArgs(this.options.tokenEnv), ...args], {
+  /** Runs git with the token helper for `remote` (an https clone URL) in its environment. */
+  private async git(cwd: string, args: string[], remote: string): Promise<void> {
+    const { tokenEnv, env } = this.options;
+    const result = await execa('git', args, {
       cwd,
       reject: false,
-      env: this.gitEnv(),
+      env: { ...this.gitEnv(), ...credentialEnv(remote, tokenEnv, env) },
       extendEnv: false,
       stdin: 'ignore',
     });
@@ -175,16 +178,6 @@ export class Worktrees {
 
 function safeRepoPart(part: string): boolean {
   return REPO_PART.test(part) && part !== '.' && part !== '..' && !part.includes('..');
-}
-
-/**
- * A credential helper that answers with the token read from the environment variable named
- * `tokenEnv` at the moment git asks: the token itself is never in argv or on disk.
- */
-function credentialArgs(tokenEnv: string): string[] {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv)) return [];
-  const helper = `!f() { test "$1" = get && echo username=x-access-token && echo "password=\${${tokenEnv}}"; }; f`;
-  return ['-c', 'credential.helper=', '-c', `credential.helper=${helper}`];
 }
 
 function pathRefused(message: string): NoetherError {

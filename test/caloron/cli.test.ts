@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { repo } from '../cli/in-process.js';
 
-const repo = new URL('../../', import.meta.url).pathname;
 const run = (...args: string[]) =>
   promisify(execFile)(process.execPath, ['--import', 'tsx', `${repo}caloron/cli/main.ts`, ...args], {
     cwd: repo,
