@@ -35,6 +35,14 @@ export const catalogue = {
     hint: 'the checker could not decide this edge; simplify the schemas or drop --strict',
   },
   NOE_CONFIG_TYPE: { exit: 2, hint: 'make the config values fit the stage input schema' },
+  NOE_DAG_INVALID: {
+    exit: 2,
+    hint: 'fix the plan as each listed error says (ids, dependencies, cycles), then kick the sprint off again',
+  },
+  NOE_SPRINT_EXISTS: {
+    exit: 2,
+    hint: 'this sprint id was kicked off with another plan: pick a new sprint id, or remove its state from CALORON_KV_DIR',
+  },
   NOE_BRANCH_PREDICATE: { exit: 2, hint: 'the predicate must output a boolean' },
   NOE_EFFECT_DENIED: {
     exit: 2,

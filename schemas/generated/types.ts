@@ -54,6 +54,8 @@ export type ShellUrl = string;
  * Which path produced an LLM phase's output: the provider's validated answer, or the deterministic template.
  */
 export type PhaseSource = 'llm' | 'template';
+export type IsTickBusyOutput = boolean;
+export type TaskIssueRequestsOutput = TaskIssueRequest[];
 
 export interface CaloronSchemas {
   'action-error'?: ActionError;
@@ -95,6 +97,8 @@ export interface CaloronSchemas {
   architect_po__output?: ArchitectPoOutput;
   build_tick_output__input?: BuildTickOutputInput;
   build_tick_output__output?: BuildTickOutputOutput;
+  busy_tick_output__input?: BusyTickOutputInput;
+  busy_tick_output__output?: BusyTickOutputOutput;
   check_agent_health__input?: CheckAgentHealthInput;
   check_agent_health__output?: CheckAgentHealthOutput;
   collect_sprint_feedback__input?: CollectSprintFeedbackInput;
@@ -133,6 +137,8 @@ export interface CaloronSchemas {
   github_poll_events__output?: GithubPollEventsOutput;
   github_post_comment__input?: GithubPostCommentInput;
   github_post_comment__output?: GithubPostCommentOutput;
+  is_tick_busy__input?: IsTickBusyInput;
+  is_tick_busy__output?: IsTickBusyOutput;
   load_tick_state__input?: LoadTickStateInput;
   load_tick_state__output?: LoadTickStateOutput;
   phases_to_sprint_tasks__input?: PhasesToSprintTasksInput;
@@ -145,10 +151,16 @@ export interface CaloronSchemas {
   project_health_to_intervention__output?: ProjectHealthToInterventionOutput;
   project_poll_to_eval__input?: ProjectPollToEvalInput;
   project_poll_to_eval__output?: ProjectPollToEvalOutput;
+  require_valid_dag__input?: RequireValidDagInput;
+  require_valid_dag__output?: RequireValidDagOutput;
   review_po__input?: ReviewPoInput;
   review_po__output?: ReviewPoOutput;
+  save_kickoff_state__input?: SaveKickoffStateInput;
+  save_kickoff_state__output?: SaveKickoffStateOutput;
   save_tick_state__input?: SaveTickStateInput;
   save_tick_state__output?: SaveTickStateOutput;
+  task_issue_requests__input?: TaskIssueRequestsInput;
+  task_issue_requests__output?: TaskIssueRequestsOutput;
   unblocked_tasks__input?: UnblockedTasksInput;
   unblocked_tasks__output?: UnblockedTasksOutput;
   write_retro_report__input?: WriteRetroReportInput;
@@ -749,6 +761,30 @@ export interface BuildTickOutputOutput {
   complete: boolean;
   stuck: boolean;
 }
+export interface BusyTickOutputInput {
+  state_path: string;
+  state: DagState;
+}
+export interface BusyTickOutputOutput {
+  /**
+   * true: another live tick holds the sprint's lock; this tick performed and persisted nothing.
+   */
+  busy: true;
+  /**
+   * @maxItems 0
+   */
+  actions_taken: [];
+  /**
+   * @maxItems 0
+   */
+  errors: [];
+  /**
+   * The sprint's state file, left as the other tick will write it.
+   */
+  persisted_path: string;
+  complete: boolean;
+  stuck: boolean;
+}
 export interface CheckAgentHealthInput {
   state: DagState;
   /**
@@ -1119,21 +1155,24 @@ export interface GithubPostCommentInput {
 export interface GithubPostCommentOutput {
   comment_id: number;
 }
+export interface IsTickBusyInput {
+  busy: boolean;
+}
 export interface LoadTickStateInput {
   sprint_id: Id;
-  repo: string;
-  host: string;
-  token_env: string;
-  shell_url: string;
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  shell_url: ShellUrl;
   stall_threshold_m: number;
   max_review_cycles: number;
 }
 export interface LoadTickStateOutput {
   sprint_id: Id;
-  repo: string;
-  host: string;
-  token_env: string;
-  shell_url: string;
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  shell_url: ShellUrl;
   stall_threshold_m: number;
   max_review_cycles: number;
   /**
@@ -1141,6 +1180,10 @@ export interface LoadTickStateOutput {
    */
   busy: boolean;
   now: Timestamp;
+  /**
+   * The absolute path of the sprint's state file, <kv>/<sprint_id>.json.
+   */
+  state_path: string;
   state: DagState;
   interventions: Interventions;
   since: Timestamp | null;
@@ -1241,6 +1284,23 @@ export interface ProjectPollToEvalOutput {
   now: Timestamp;
   max_review_cycles: number;
 }
+export interface RequireValidDagInput {
+  dag: DagState;
+  /**
+   * dag_validate's output (any record with at least these fields).
+   */
+  validation: {
+    valid: boolean;
+    errors: {
+      code: string;
+      message: string;
+      path?: string;
+    }[];
+  };
+}
+export interface RequireValidDagOutput {
+  dag: DagState;
+}
 export interface ReviewPoInput {
   /**
    * @minItems 1
@@ -1260,11 +1320,41 @@ export interface ReviewPoOutput {
   tasks: [PhaseTask, ...PhaseTask[]];
   review_checks: ReviewCheck[];
 }
+export interface SaveKickoffStateInput {
+  sprint_id: Id;
+  planned: {
+    dag: DagState;
+  };
+  /**
+   * github_create_issue's outputs, one per task in task order.
+   */
+  issues: {
+    issue_number: number;
+    created: boolean;
+  }[];
+}
+export interface SaveKickoffStateOutput {
+  sprint_id: Id;
+  state_path: string;
+  /**
+   * true when the sprint had been kicked off before with the same tasks; its state was kept.
+   */
+  resumed: boolean;
+  tasks: {
+    task_id: Id;
+    issue_number: number;
+    created: boolean;
+  }[];
+}
 export interface SaveTickStateInput {
   sprint_id: Id;
   tick_result: TickResult;
 }
 export interface SaveTickStateOutput {
+  /**
+   * false: this tick held the lock and ran (see busy_tick_output for the other case).
+   */
+  busy: false;
   actions_taken: string[];
   errors: ActionError[];
   /**
@@ -1273,6 +1363,28 @@ export interface SaveTickStateOutput {
   persisted_path: string;
   complete: boolean;
   stuck: boolean;
+}
+export interface TaskIssueRequestsInput {
+  sprint_id: Id;
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  planned: {
+    dag: DagState;
+  };
+  context: {
+    default_branch: string;
+  };
+}
+export interface TaskIssueRequest {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  sprint_id: Id;
+  task_id: Id;
+  title: string;
+  body: string;
+  labels: string[];
 }
 export interface UnblockedTasksInput {
   state: DagState;

@@ -70,6 +70,7 @@ export const loadTickState = defineStage<LoadTickStateInput, LoadTickStateOutput
       max_review_cycles: input.max_review_cycles,
       busy: !outcome.acquired,
       now: now.toISOString(),
+      state_path: statePath,
       state,
       interventions,
       since,

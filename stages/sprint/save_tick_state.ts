@@ -21,6 +21,7 @@ export const saveTickState = defineStage<SaveTickStateInput, SaveTickStateOutput
       seen: result.seen,
     });
     return {
+      busy: false,
       actions_taken: result.actions_taken,
       errors: result.errors,
       persisted_path: persistedPath,

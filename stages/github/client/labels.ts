@@ -1,7 +1,8 @@
 // Labels by name, created on demand. Gitea adds labels to issues by id and never creates
 // a missing one; the embedded forge need not create them either. So both adapters look a
 // name up (listing the repository's labels once per client), create what is missing with
-// the default colour, and remember the ids.
+// the default colour, and remember the ids. Creating one races any concurrent creator, so a
+// refused creation is settled by listing again.
 
 export interface LabelRef {
   id: number;
@@ -36,7 +37,13 @@ export async function ensureLabels(
   for (const name of names) {
     let ref = cache.byName.get(name);
     if (ref === undefined) {
-      ref = await api.create(name);
+      ref = await api.create(name).catch(async (error: unknown) => {
+        // Another writer (a concurrent call of the same Map, another tick) may have created
+        // it since the list: the forge refuses the duplicate (422), and the label is there.
+        const created = (await api.list()).find((label) => label.name === name);
+        if (created === undefined) throw error;
+        return created;
+      });
       cache.byName.set(name, ref);
     }
     refs.push(ref);

@@ -38,6 +38,7 @@ describe('save_tick_state', () => {
     const kvDir = kvDirWith();
     const output = await save(kvDir, { sprint_id: 'demo', tick_result: tickResult() });
     expect(output).toEqual({
+      busy: false,
       actions_taken: ['demo:a:spawn_agent:1'],
       errors: [],
       persisted_path: join(kvDir, 'demo.json'),
