@@ -4,8 +4,11 @@
 //
 // What the plan leaves open is filled deterministically: the developer of a task is
 // `<agent_prefix>-<task_id>` (one agent per task, so two tasks never share an agent's
-// worktree or heartbeat), the reviewer `defaults.reviewer_id`, or another derived id when
-// that would be the developer itself. Repeated entries of a depends_on list are dropped
+// worktree or heartbeat), the reviewer `reviewer-<task_id>` — one per task as well: the
+// shell runs one harness per agent, so a reviewer shared by B and C, reviewed at the same
+// time, would have its review of B stopped by the spawn for C. `defaults.reviewer_id`
+// names one shared reviewer instead, for plans whose reviews never overlap. A derived id
+// that would be the developer itself is replaced by `rev-<task_id>`. Repeated entries of a depends_on list are dropped
 // (a task may not list a dependency twice, and the repeat means nothing more).
 //
 // Unknown deps, self-dependencies, cycles and an empty plan are representable and are
@@ -22,11 +25,10 @@ import { stageSchemas } from '../../schemas/index.js';
 import { boundedId } from './id-rule.js';
 
 const DEFAULT_AGENT_PREFIX = 'dev';
-const DEFAULT_REVIEWER = 'reviewer-1';
 
 function initialDag({ sprint_id, tasks, defaults = {} }: PlanToDagInput): PlanToDagOutput {
   const prefix = defaults.agent_prefix ?? DEFAULT_AGENT_PREFIX;
-  const reviewer = defaults.reviewer_id ?? DEFAULT_REVIEWER;
+  const reviewer = defaults.reviewer_id;
   const firstIndex = new Map<string, number>();
   const dagTasks: Record<string, Task> = {};
   tasks.forEach((plan, index) => {
@@ -71,7 +73,7 @@ function initialTask(
   plan: PlanTask,
   index: number,
   prefix: string,
-  defaultReviewer: string,
+  defaultReviewer: string | undefined,
   defaultFramework: string | undefined,
 ): Task {
   const developer = plan.agent_id ?? boundedId(prefix, plan.id);
@@ -101,7 +103,12 @@ function initialTask(
  * The named reviewer, or the first default that is not the developer. The two derived
  * candidates differ from each other, so the developer can rule out at most one of them.
  */
-function reviewerOf(plan: PlanTask, index: number, developer: string, defaultReviewer: string): string {
+function reviewerOf(
+  plan: PlanTask,
+  index: number,
+  developer: string,
+  defaultReviewer: string | undefined,
+): string {
   if (plan.reviewer_id !== undefined) {
     if (plan.reviewer_id === developer)
       throw new NoetherError(
@@ -114,9 +121,10 @@ function reviewerOf(plan: PlanTask, index: number, developer: string, defaultRev
       );
     return plan.reviewer_id;
   }
-  const candidates = [defaultReviewer, boundedId('reviewer', plan.id), boundedId('rev', plan.id)];
+  const derived = [boundedId('reviewer', plan.id), boundedId('rev', plan.id)];
+  const candidates = defaultReviewer === undefined ? derived : [defaultReviewer, ...derived];
   // Never undefined (see above); the fallback only satisfies the compiler.
-  return candidates.find((candidate) => candidate !== developer) ?? defaultReviewer;
+  return candidates.find((candidate) => candidate !== developer) ?? boundedId('rev', plan.id);
 }
 
 const PLAN: PlanToDagInput = {
@@ -167,7 +175,7 @@ export const planToDag = defineStage<PlanToDagInput, PlanToDagOutput>({
               title: 'Add the /health endpoint',
               depends_on: [],
               agent_id: 'dev-api',
-              reviewer_id: 'reviewer-1',
+              reviewer_id: 'reviewer-api',
               framework: 'stub',
               ...PENDING,
             },
@@ -187,7 +195,7 @@ export const planToDag = defineStage<PlanToDagInput, PlanToDagOutput>({
       },
     },
     {
-      input: { sprint_id: 's1', tasks: [{ id: 'a', title: 'A', depends_on: [], agent_id: 'reviewer-1' }] },
+      input: { sprint_id: 's1', tasks: [{ id: 'a', title: 'A', depends_on: [], agent_id: 'reviewer-a' }] },
       output: {
         dag: {
           sprint_id: 's1',
@@ -196,8 +204,8 @@ export const planToDag = defineStage<PlanToDagInput, PlanToDagOutput>({
               id: 'a',
               title: 'A',
               depends_on: [],
-              agent_id: 'reviewer-1',
-              reviewer_id: 'reviewer-a',
+              agent_id: 'reviewer-a',
+              reviewer_id: 'rev-a',
               ...PENDING,
             },
           },

@@ -63,10 +63,10 @@ describe('plan_to_dag', () => {
     expect(Object.keys(dag.tasks)).toEqual(['zeta', 'alpha', 'mid', 'b2']);
   });
 
-  it('gives each task its own developer, dev-<task_id>, and the default reviewer', async () => {
+  it('gives each task its own developer, dev-<task_id>, and its own reviewer, reviewer-<task_id>', async () => {
     const dag = await dagOf({ sprint_id: 's', tasks: [task('a'), task('b')] });
     expect([dag.tasks.a?.agent_id, dag.tasks.b?.agent_id]).toEqual(['dev-a', 'dev-b']);
-    expect([dag.tasks.a?.reviewer_id, dag.tasks.b?.reviewer_id]).toEqual(['reviewer-1', 'reviewer-1']);
+    expect([dag.tasks.a?.reviewer_id, dag.tasks.b?.reviewer_id]).toEqual(['reviewer-a', 'reviewer-b']);
   });
 
   it('derives developers from defaults.agent_prefix and reviewers from defaults.reviewer_id', async () => {
@@ -98,9 +98,9 @@ describe('plan_to_dag', () => {
     expect(developers[0]).not.toEqual(developers[1]);
   });
 
-  it('picks another reviewer when the default reviewer is the task’s developer', async () => {
-    const dag = await dagOf({ sprint_id: 's', tasks: [task('a', { agent_id: 'reviewer-1' })] });
-    expect(dag.tasks.a).toMatchObject({ agent_id: 'reviewer-1', reviewer_id: 'reviewer-a' });
+  it('picks another reviewer when the derived reviewer is the task’s developer', async () => {
+    const dag = await dagOf({ sprint_id: 's', tasks: [task('a', { agent_id: 'reviewer-a' })] });
+    expect(dag.tasks.a).toMatchObject({ agent_id: 'reviewer-a', reviewer_id: 'rev-a' });
   });
 
   it('picks a third reviewer when the developer is also the first derived one', async () => {
