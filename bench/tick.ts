@@ -342,15 +342,13 @@ try {
   console.log(
     `${'tick'.padEnd(12)}${'tasks'.padStart(7)}${'wall p50'.padStart(9)}${'wall p90'.padStart(9)}${'cpu p50'.padStart(9)}${'cpu p90'.padStart(9)}${'runs'.padStart(6)}`,
   );
-  const only = process.argv[2];
-  if (only === undefined || only === 'core') {
-    await engineOnly(engine, 100, 200);
-    await engineOnly(engine, 10_000, 20);
-  }
-  if (only === undefined || only === 'full') {
-    await fullTick(engine, 100, 30);
-    await fullTick(engine, 1_000, 10);
-  }
+  // `node --import tsx bench/tick.ts [core|full] [TASKS]` runs one kind, or one size of it.
+  const [kind, size] = process.argv.slice(2);
+  const sizes = (all: number[]) => (size === undefined ? all : [Number(size)]);
+  if (kind === undefined || kind === 'core')
+    for (const n of sizes([100, 10_000])) await engineOnly(engine, n, n <= 1000 ? 200 : 20);
+  if (kind === undefined || kind === 'full')
+    for (const n of sizes([100, 1_000])) await fullTick(engine, n, n <= 100 ? 30 : 10);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

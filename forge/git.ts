@@ -53,6 +53,20 @@ export async function branchSha(repo: string, branch: string): Promise<string | 
   return result.exitCode === 0 ? result.stdout.trim() : null;
 }
 
+/**
+ * Every branch and the commit it points at, in one git call: a listing of many pull
+ * requests asks this once instead of running `branchSha` per pull request.
+ */
+export async function branchShas(repo: string): Promise<Map<string, string>> {
+  const out = await git(repo, ['for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/']);
+  const shas = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) shas.set(line.slice(space + 1 + 'refs/heads/'.length), line.slice(0, space));
+  }
+  return shas;
+}
+
 export type MergeOutcome = { merged: true; sha: string } | { merged: false; conflict: true };
 
 /** Merges `head` into `base` with a merge commit; a conflict changes nothing. */
