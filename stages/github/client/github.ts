@@ -77,7 +77,11 @@ function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unkn
     if (secret === undefined || secret === '') delete options.headers.authorization;
     else options.headers.authorization = `token ${secret}`;
     for (let attempt = 0; ; attempt += 1) {
-      options.request = { ...options.request, signal: attemptSignal(policy), parseSuccessResponseBody: false };
+      options.request = {
+        ...options.request,
+        signal: attemptSignal(policy),
+        parseSuccessResponseBody: false,
+      };
       try {
         return await parsed(await request(options));
       } catch (error) {
@@ -117,11 +121,14 @@ function forgeAttempts(octokit: CoreOctokit, octokitOptions: Record<string, unkn
  * are all below 2^53, so nothing needs bigints. As octokit does: JSON when the content type
  * says so and the text parses, the text otherwise.
  */
-async function parsed<T extends { data: unknown; headers: Record<string, unknown> }>(response: T): Promise<T> {
+async function parsed<T extends { data: unknown; headers: Record<string, unknown> }>(
+  response: T,
+): Promise<T> {
   const body = response.data;
   if (!(body instanceof ReadableStream)) return response;
   const text = await new Response(body).text();
-  const type = String(response.headers['content-type'] ?? '');
+  const header = response.headers['content-type'];
+  const type = typeof header === 'string' ? header : '';
   let data: unknown = text;
   if (/^application\/(scim\+)?json\b/i.test(type) && text !== '') {
     try {
