@@ -101,11 +101,12 @@ export function pullRoutes(app: FastifyInstance, context: RouteContext): void {
     );
     const page = paginate(request, reply, ordered);
     if (page.length === 0) return [];
-    // One git call for the whole page (a call per pull request made a listing O(pulls) processes).
-    const branches = await branchShas(site.gitPath(repo));
+    // Read from the ref files, without a git process per pull request (git.ts).
+    const refs = page.flatMap((issue) => [issue.pull.head_ref, issue.pull.base_ref]);
+    const branches = await branchShas(site.gitPath(repo), refs);
     return page.map((issue) => {
       const head = branches.get(issue.pull.head_ref);
-      if (head !== undefined) issue.pull.head_sha = head;
+      if (head !== undefined && head !== null) issue.pull.head_sha = head;
       return renderPull(site, repo, issue, branches.get(issue.pull.base_ref) ?? '');
     });
   });
