@@ -49,9 +49,15 @@ const nodes = new Map<string, ProofNode>();
 /** Keys being split: a recursive schema meets itself again, and stays whole there. */
 const building = new Set<string>();
 
+/** Trees by root schema object: a plan or a run input hands the same schema again and again. */
+const roots = new WeakMap<object, ProofNode>();
+
 /** The node tree of a root schema (one holding its own $defs). */
 export function proofOf(root: JsonSchema): ProofNode {
-  return nodeOf(root, isSchema(root) ? root : {});
+  if (!isSchema(root)) return nodeOf(root, {});
+  let node = roots.get(root);
+  if (node === undefined) roots.set(root, (node = nodeOf(root, root)));
+  return node;
 }
 
 /** Whether `value` satisfies the node's schema; proven objects are not looked into again. */
