@@ -1,0 +1,149 @@
+// Robustness (a): the diamond sprint where every tick is a real `noether-ts run` process and a
+// seeded share of them are SIGKILLed — at any instant of the process, or while it holds the
+// sprint's tick lock (mid-poll, mid-execute, mid-save) — and the next tick starts at once.
+// The sprint must still complete, and the forge must show every side effect exactly once:
+// 4 task issues, no comment posted twice, no label added twice, one PR per task merged once.
+// A killed tick's lock names a dead pid, so the next tick takes it over instead of being busy.
+//
+// The seed is in the test's name; CALORON_KILL_SEED=<seed> replays its choices (the timing of
+// a loaded machine is never the same twice, so a replay is likely, not certain, to fail alike).
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type SprintEnvironment, startSprintEnvironment } from '../../caloron/demo/environment.js';
+import { loadEngine } from '../../engine/index.js';
+import { readTrace } from '../../engine/run/index.js';
+import { repo } from '../cli/in-process.js';
+import { seededRandom } from '../seeded-random.js';
+import { caloronHarness } from '../shell/e2e-harness.js';
+import { tempProject } from '../temp-project.js';
+import {
+  diamondPlan,
+  type Exit,
+  expectEveryEffectOnce,
+  readLock,
+  recordedTick,
+  type RunningProcess,
+  taskStatuses,
+  tickProcess,
+  tickResult,
+} from './tick-process.js';
+
+const SEED = Number(process.env.CALORON_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const SPRINT = 'killed';
+/** The share of ticks killed, while fewer than MAX_KILLS have been. */
+const KILL_SHARE = 0.4;
+const MAX_KILLS = 6;
+/** A generous bound for the whole sprint on a loaded machine: a stuck loop fails, it never hangs. */
+const SPRINT_LIMIT_MS = 150_000;
+/** How long to wait for a tick process to take the lock before killing it anyway. */
+const LOCK_WAIT_MS = 30_000;
+
+type KillMode = 'anytime' | 'holding the lock';
+
+let environment: SprintEnvironment | undefined;
+afterAll(async () => {
+  await environment?.close();
+});
+
+/** What the loop did, reported on failure along with the seed. */
+interface Story {
+  ticks: number;
+  kills: { mode: KillMode; delayMs: number; leftLock: boolean }[];
+  /** Ticks that found a killed tick's lock and went on (took it over). */
+  takeovers: number;
+}
+
+describe('a sprint whose tick processes are SIGKILLed at random points', () => {
+  it(
+    `still completes with every side effect performed once (seed ${String(SEED)})`,
+    async () => {
+      const dir = tempProject({}, 'caloron-kill-');
+      environment = await startSprintEnvironment({
+        dir: join(dir, 'sprint'),
+        harnessCommand: [...caloronHarness],
+        heartbeatIntervalMs: 1000,
+      });
+      const env = environment;
+      const engine = await loadEngine({ cwd: repo });
+      await engine.run('compositions/kickoff.json', env.kickoffInput(SPRINT, diamondPlan), { env: env.env });
+
+      const random = seededRandom(SEED);
+      const story: Story = { ticks: 0, kills: [], takeovers: 0 };
+      const replay = () =>
+        `seed ${String(SEED)}, replay with CALORON_KILL_SEED=${String(SEED)}: ${JSON.stringify(story)}`;
+      // Measured on the ticks that ran to the end, so the kill delays span a whole process
+      // ("anytime") or the whole time a tick holds the lock, whatever the machine's speed.
+      const lifetimes: number[] = [];
+      const heldSpans: number[] = [];
+      const deadline = Date.now() + SPRINT_LIMIT_MS;
+      let lockLeft = false;
+      for (;;) {
+        if (Date.now() > deadline) throw new Error(`the sprint did not complete in time (${replay()})`);
+        story.ticks++;
+        const started = Date.now();
+        const tick = tickProcess(env, SPRINT, dir);
+        let mode: KillMode | undefined;
+        if (story.kills.length < MAX_KILLS && random() < KILL_SHARE)
+          // Alternating, so both modes happen whatever the seed draws.
+          mode = story.kills.length % 2 === 0 ? 'holding the lock' : 'anytime';
+        const delayMs = Math.round(
+          random() * (mode === 'anytime' ? median(lifetimes, 3000) : median(heldSpans, 1000)),
+        );
+        const exit = mode === undefined ? await tick.exited : await killAfter(env, tick, mode, delayMs);
+        if (exit.signal === 'SIGKILL' && mode !== undefined) {
+          const leftLock = readLock(env, SPRINT)?.pid === tick.pid;
+          story.kills.push({ mode, delayMs, leftLock });
+          lockLeft ||= leftLock;
+          continue;
+        }
+        // Not killed (or it finished before the kill landed): an ordinary tick.
+        let result: ReturnType<typeof tickResult>;
+        try {
+          result = tickResult(exit);
+        } catch (error) {
+          throw new Error(`${(error as Error).message}\n(${replay()})`);
+        }
+        if (mode === undefined) lifetimes.push(Date.now() - started);
+        const held = recordedTick((await readTrace(dir, result.executionId)).trace).held;
+        if (held !== undefined) heldSpans.push(held.to - held.from);
+        // Only one tick runs at a time here: a busy answer would mean a dead tick's lock
+        // stopped it, instead of being taken over.
+        expect(result.output.busy, `a lone tick found the sprint busy (${replay()})`).toBe(false);
+        expect(result.output.stuck, replay()).toBe(false);
+        if (lockLeft) story.takeovers++;
+        lockLeft = false;
+        if (result.output.complete) break;
+      }
+      expect(taskStatuses(env, SPRINT)).toEqual({ a: 'Done', b: 'Done', c: 'Done', d: 'Done' });
+      expect(story.kills.filter((kill) => kill.leftLock).length, replay()).toBeGreaterThan(0);
+      expect(story.takeovers, replay()).toBeGreaterThan(0);
+      await expectEveryEffectOnce(env, SPRINT, diamondPlan);
+    },
+    SPRINT_LIMIT_MS + 30_000,
+  );
+});
+
+/** SIGKILLs `tick` `delayMs` after it starts, or after it takes the sprint's lock; its exit. */
+async function killAfter(
+  env: SprintEnvironment,
+  tick: RunningProcess,
+  mode: KillMode,
+  delayMs: number,
+): Promise<Exit> {
+  let ended = false;
+  void tick.exited.then(() => (ended = true));
+  if (mode === 'holding the lock') {
+    const limit = Date.now() + LOCK_WAIT_MS;
+    while (!ended && Date.now() < limit && readLock(env, SPRINT)?.pid !== tick.pid) await sleep(5);
+  }
+  await Promise.race([sleep(delayMs), tick.exited]);
+  tick.child.kill('SIGKILL');
+  return tick.exited;
+}
+
+function median(values: readonly number[], otherwise: number): number {
+  if (values.length === 0) return otherwise;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
