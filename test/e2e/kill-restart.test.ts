@@ -1,6 +1,8 @@
 // Robustness (a): the diamond sprint where every tick is a real `noether-ts run` process and a
-// seeded share of them are SIGKILLed — at any instant of the process, or while it holds the
-// sprint's tick lock (mid-poll, mid-execute, mid-save) — and the next tick starts at once.
+// seeded share of them are SIGKILLed, in turn: right after the forge performed one of the
+// tick's writes (before the tick heard the answer, so before its journal line), at a random
+// instant while it holds the sprint's tick lock (mid-poll, mid-execute, mid-save), or at a
+// random instant of its whole run (before the lock too). The next tick starts at once.
 // The sprint must still complete, and the forge must show every side effect exactly once:
 // 4 task issues, no comment posted twice, no label added twice, one PR per task merged once.
 // A killed tick's lock names a dead pid, so the next tick takes it over instead of being busy.
@@ -17,10 +19,12 @@ import { repo } from '../cli/in-process.js';
 import { seededRandom } from '../seeded-random.js';
 import { caloronHarness } from '../shell/e2e-harness.js';
 import { tempProject } from '../temp-project.js';
+import { forgeProxy, type ForgeProxy } from './forge-proxy.js';
 import {
   diamondPlan,
   type Exit,
   expectEveryEffectOnce,
+  journalKeys,
   readLock,
   recordedTick,
   type RunningProcess,
@@ -33,8 +37,14 @@ import {
 const SEED = Number(process.env.CALORON_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SPRINT = 'killed';
 /** The share of ticks killed, while fewer than MAX_KILLS have been. */
-const KILL_SHARE = 0.4;
+const KILL_SHARE = 0.5;
+/** Two of each mode. */
 const MAX_KILLS = 6;
+/**
+ * The writes whose answers a write kill withholds, in turn: a comment (the marker must stop
+ * the retry from posting it again) and a merge (the retry must find it merged).
+ */
+const WRITES_KILLED = [/\/issues\/\d+\/comments$/, /\/pulls\/\d+\/merge$/];
 /** A generous bound for the whole sprint on a loaded machine: a stuck loop fails, it never hangs. */
 const SPRINT_LIMIT_MS = 150_000;
 /** How long to wait for a tick process to take the lock before killing it anyway. */
@@ -42,20 +52,30 @@ const LOCK_WAIT_MS = 30_000;
 /** Between ordinary ticks, as the integrator's in-process loop. */
 const PAUSE_MS = 500;
 
-type KillMode = 'anytime' | 'holding the lock';
+const KILL_MODES = ['after a forge write', 'holding the lock', 'anytime'] as const;
+type KillMode = (typeof KILL_MODES)[number];
 
 let environment: SprintEnvironment | undefined;
+let proxy: ForgeProxy | undefined;
 let spare: WaitingTick | undefined;
 afterAll(async () => {
   spare?.child.kill('SIGKILL');
   await spare?.exited;
+  await proxy?.close();
   await environment?.close();
 });
 
 /** What the loop did, reported on failure along with the seed. */
 interface Story {
   ticks: number;
-  kills: { mode: KillMode; delayMs: number; leftLock: boolean }[];
+  kills: {
+    mode: KillMode;
+    /** The write whose answer never arrived, or the delay of a timed kill. */
+    at: string;
+    /** Journal lines the killed tick wrote: >0 means it died mid-execute or later. */
+    journaled: number;
+    leftLock: boolean;
+  }[];
   /** Ticks that found a killed tick's lock and went on (took it over). */
   takeovers: number;
 }
@@ -73,37 +93,61 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
       const env = environment;
       const engine = await loadEngine({ cwd: repo });
       await engine.run('compositions/kickoff.json', env.kickoffInput(SPRINT, diamondPlan), { env: env.env });
+      // The ticks reach the forge through the proxy; the agents, directly.
+      proxy = await forgeProxy(env.forge.url);
+      const input = { ...env.tickInput(SPRINT), host: proxy.url };
 
       const random = seededRandom(SEED);
       const story: Story = { ticks: 0, kills: [], takeovers: 0 };
       const replay = () =>
         `seed ${String(SEED)}, replay with CALORON_KILL_SEED=${String(SEED)}: ${JSON.stringify(story)}`;
-      // Measured on the ticks that ran to the end, so the kill delays span a whole process
+      // Measured on the ticks that ran to the end, so the timed kills span a whole run
       // ("anytime") or the whole time a tick holds the lock, whatever the machine's speed.
       const lifetimes: number[] = [];
       const heldSpans: number[] = [];
+      // A write kill waits, across ticks, for the tick that makes the write it aims at.
+      let aim: RegExp | undefined;
       const deadline = Date.now() + SPRINT_LIMIT_MS;
       let lockLeft = false;
       // The next tick process loads while the current one runs, so it starts right after.
-      spare = tickProcess(env, SPRINT, dir);
+      spare = tickProcess(env, SPRINT, dir, input);
       for (;;) {
         if (Date.now() > deadline) throw new Error(`the sprint did not complete in time (${replay()})`);
         story.ticks++;
         const tick = spare;
-        spare = tickProcess(env, SPRINT, dir);
+        spare = tickProcess(env, SPRINT, dir, input);
+        const journalBefore = journalKeys(env, SPRINT).length;
+        let mode: KillMode | undefined;
+        let at = '';
+        if (aim === undefined && story.kills.length < MAX_KILLS && random() < KILL_SHARE)
+          // In turn, so every mode happens whatever the seed draws.
+          mode = KILL_MODES[story.kills.length % KILL_MODES.length];
+        if (mode === 'after a forge write') {
+          const writeKills = story.kills.filter((kill) => kill.mode === mode).length;
+          aim = WRITES_KILLED[writeKills % WRITES_KILLED.length];
+        }
+        proxy.afterWrite = (method, path) => {
+          if (aim === undefined || !aim.test(path.replace(/\?.*$/, ''))) return 'deliver';
+          aim = undefined;
+          mode = 'after a forge write';
+          at = `${method} ${path.replace(/\?.*$/, '')}`;
+          tick.child.kill('SIGKILL');
+          return 'drop';
+        };
         const started = Date.now();
         tick.go();
-        let mode: KillMode | undefined;
-        if (story.kills.length < MAX_KILLS && random() < KILL_SHARE)
-          // Alternating, so both modes happen whatever the seed draws.
-          mode = story.kills.length % 2 === 0 ? 'holding the lock' : 'anytime';
-        const delayMs = Math.round(
-          random() * (mode === 'anytime' ? median(lifetimes, 3000) : median(heldSpans, 1000)),
-        );
-        const exit = mode === undefined ? await tick.exited : await killAfter(env, tick, mode, delayMs);
+        let exit: Exit;
+        if (mode === 'anytime' || mode === 'holding the lock') {
+          const delayMs = Math.round(
+            random() * (mode === 'anytime' ? median(lifetimes, 3000) : median(heldSpans, 1000)),
+          );
+          at = `${String(delayMs)} ms`;
+          exit = await killAfter(env, tick, mode, delayMs);
+        } else exit = await tick.exited;
         if (exit.signal === 'SIGKILL' && mode !== undefined) {
           const leftLock = readLock(env, SPRINT)?.pid === tick.pid;
-          story.kills.push({ mode, delayMs, leftLock });
+          const journaled = journalKeys(env, SPRINT).length - journalBefore;
+          story.kills.push({ mode, at, journaled, leftLock });
           lockLeft ||= leftLock;
           continue;
         }
@@ -127,7 +171,12 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
         // Give the agents a moment, as the scheduler would; after a kill, no pause.
         await sleep(PAUSE_MS);
       }
+      console.log('DBG', replay());
       expect(taskStatuses(env, SPRINT)).toEqual({ a: 'Done', b: 'Done', c: 'Done', d: 'Done' });
+      expect(
+        story.kills.some((kill) => kill.mode === 'after a forge write'),
+        replay(),
+      ).toBe(true);
       expect(story.kills.filter((kill) => kill.leftLock).length, replay()).toBeGreaterThan(0);
       expect(story.takeovers, replay()).toBeGreaterThan(0);
       await expectEveryEffectOnce(env, SPRINT, diamondPlan);
@@ -140,7 +189,7 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
 async function killAfter(
   env: SprintEnvironment,
   tick: RunningProcess,
-  mode: KillMode,
+  mode: 'anytime' | 'holding the lock',
   delayMs: number,
 ): Promise<Exit> {
   let ended = false;

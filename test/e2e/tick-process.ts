@@ -69,13 +69,19 @@ export interface WaitingTick extends RunningProcess {
 }
 
 /**
- * One `noether-ts run --json` of the stateful tick in `cwd`, its input to come on stdin.
+ * One `noether-ts run --json` of the stateful tick in `cwd`, its input (the environment's
+ * tick input, or `input`) to come on stdin.
  * `noether-ts run` loads the engine (the Caloron stages: seconds of a loaded machine's CPU)
  * before it reads its input, so a tick started ahead of time has done that when `go()` is
  * called, and the tick itself runs at once: a sprint of tick processes then takes about as
  * long as a sprint of in-process ticks, not a process start-up per tick longer.
  */
-export function tickProcess(environment: SprintEnvironment, sprintId: string, cwd: string): WaitingTick {
+export function tickProcess(
+  environment: SprintEnvironment,
+  sprintId: string,
+  cwd: string,
+  input: Record<string, unknown> = environment.tickInput(sprintId),
+): WaitingTick {
   const running = start(
     noetherArgv('run', STATEFUL_TICK, '--json', '--stages', CALORON_STAGES),
     cwd,
@@ -86,7 +92,7 @@ export function tickProcess(environment: SprintEnvironment, sprintId: string, cw
   running.child.stdin?.on('error', () => {});
   return {
     ...running,
-    go: () => running.child.stdin?.end(JSON.stringify(environment.tickInput(sprintId))),
+    go: () => running.child.stdin?.end(JSON.stringify(input)),
   };
 }
 
