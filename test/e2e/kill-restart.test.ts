@@ -171,7 +171,6 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
         // Give the agents a moment, as the scheduler would; after a kill, no pause.
         await sleep(PAUSE_MS);
       }
-      console.log('DBG', replay());
       expect(taskStatuses(env, SPRINT)).toEqual({ a: 'Done', b: 'Done', c: 'Done', d: 'Done' });
       expect(
         story.kills.some((kill) => kill.mode === 'after a forge write'),
