@@ -100,11 +100,20 @@ describe('the diamond', () => {
     expect(tasks.map((issue) => issue.number).sort()).toEqual([...numbers].sort());
   });
 
+  it('posts no comment twice on any issue', () => {
+    for (const issue of forge.issues)
+      expect(new Set(issue.comments).size, `#${issue.number}`).toBe(issue.comments.length);
+    for (const issue of forge.issues) expect(issue.comments.length, `#${issue.number}`).toBeGreaterThan(0);
+  });
+
   it('leaves 4 merged pull requests, one per task branch', () => {
     expect(forge.pulls.map((pull) => [pull.head, pull.merged]).sort()).toEqual(
       TASKS.map((task) => [`caloron/${SPRINT}/${task}`, true]),
     );
-    for (const pull of forge.pulls) expect(pull.reviews).toEqual(['APPROVED']);
+    for (const pull of forge.pulls) {
+      expect(pull.reviews).toEqual(['APPROVED']);
+      expect(pull.labels).toContain('caloron:review-pending');
+    }
   });
 
   it("puts the 4 developers' files on the default branch", () => {
