@@ -19,7 +19,7 @@ let forge: ForgeRecord;
 
 beforeAll(async () => {
   run = await startSprintRun({ sprintId: SPRINT, plan });
-  const last = await run.runToEnd({ pauseMs: 500, maxTicks: 60 });
+  const last = await run.runToEnd();
   expect(last).toMatchObject({ complete: true, stuck: false, errors: [] });
   forge = await forgeRecord(run.environment);
 }, 120_000);

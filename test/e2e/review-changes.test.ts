@@ -22,7 +22,7 @@ beforeAll(async () => {
     plan,
     environment: { stub: { request_changes_once: true } },
   });
-  const last = await run.runToEnd({ pauseMs: 500, maxTicks: 60 });
+  const last = await run.runToEnd();
   expect(last).toMatchObject({ complete: true, stuck: false, errors: [] });
   forge = await forgeRecord(run.environment);
 }, 120_000);

@@ -60,9 +60,10 @@ export interface SprintRun {
   tick(): Promise<SaveTickStateOutput>;
   /**
    * Ticks, pausing `pauseMs` between ticks, until a tick says complete or stuck; fails
-   * after `maxTicks` ticks with every task's status, so a hung sprint says where it hung.
+   * once `limitMs` have passed with every task's status, so a hung sprint says where it
+   * hung. A time limit, not a tick count: how many ticks a sprint takes depends on the load.
    */
-  runToEnd(options?: { pauseMs?: number; maxTicks?: number }): Promise<SaveTickStateOutput>;
+  runToEnd(options?: { pauseMs?: number; limitMs?: number }): Promise<SaveTickStateOutput>;
   state(): TickState;
   agents(): AgentsFile | undefined;
   /** The keys of `<sprint>.journal.jsonl`, in order. */
@@ -141,16 +142,19 @@ export async function startSprintRun(options: SprintRunOptions): Promise<SprintR
     kickoff,
     snapshots,
     tick,
-    async runToEnd({ pauseMs = 500, maxTicks = 60 } = {}) {
-      for (let count = 0; count < maxTicks; count += 1) {
+    async runToEnd({ pauseMs = 300, limitMs = 90_000 } = {}) {
+      const deadline = Date.now() + limitMs;
+      for (;;) {
         const output = await tick();
         if (output.complete || output.stuck) return output;
+        if (Date.now() > deadline) {
+          const statuses = Object.values(state().state.tasks).map((task) => `${task?.id}: ${task?.status}`);
+          throw new Error(
+            `sprint ${sprintId} neither complete nor stuck after ${snapshots.length - 1} ticks in ${limitMs} ms (${statuses.join(', ')})`,
+          );
+        }
         await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
-      const statuses = Object.values(state().state.tasks).map((task) => `${task?.id}: ${task?.status}`);
-      throw new Error(
-        `sprint ${sprintId} neither complete nor stuck after ${maxTicks} ticks (${statuses.join(', ')})`,
-      );
     },
     state,
     agents,
