@@ -25,20 +25,35 @@ const STALL_THRESHOLD_M = 0.02;
 const STALE_AFTER_MS = STALL_THRESHOLD_M * 60_000 + 800;
 
 /**
- * A harness that posts one `running` heartbeat to the shell (with the token the shell gave
- * it) and then never beats again nor ends; it leaves `<pidsDir>/<pid>` behind, so the test
- * counts how many processes the shell started.
+ * A harness that beats, and once the shell shows that beat on this process's own record,
+ * never beats again nor ends. (A beat can land before the shell has written the record of a
+ * spawn or a restart, and is then lost; the real harness heals that with its next beat, this
+ * one by beating again until its beat shows.) It leaves `<pidsDir>/<pid>` behind, so the
+ * test counts how many processes the shell started.
  */
 function stallingHarness(pidsDir: string): string[] {
   const script = `
 const { readFileSync, writeFileSync } = require('node:fs');
 const config = JSON.parse(readFileSync(process.argv[process.argv.indexOf('--config') + 1], 'utf8'));
 writeFileSync(require('node:path').join(${JSON.stringify(pidsDir)}, String(process.pid)), config.agent_id);
-fetch(config.shell_url + '/heartbeat', {
-  method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-caloron-token': process.env.CALORON_SHELL_TOKEN },
-  body: JSON.stringify({ sprint_id: config.sprint_id, agent_id: config.agent_id, task_id: config.task_id, status: 'running' }),
-}).catch(() => {});
+const shell = config.shell_url.replace(/\\/+$/, '');
+const token = { 'x-caloron-token': process.env.CALORON_SHELL_TOKEN };
+const ids = { sprint_id: config.sprint_id, agent_id: config.agent_id, task_id: config.task_id };
+(async () => {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    await fetch(shell + '/heartbeat', {
+      method: 'POST',
+      headers: { ...token, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ids, status: 'running' }),
+    }).catch(() => undefined);
+    const status = await fetch(shell + '/status?sprint_id=' + ids.sprint_id, { headers: token })
+      .then((reply) => reply.json())
+      .catch(() => undefined);
+    const mine = status?.agents?.find((agent) => agent.agent_id === ids.agent_id && agent.pid === process.pid);
+    if (mine !== undefined && mine.last_beat_at !== null) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+})();
 setInterval(() => {}, 1000);
 `;
   return [process.execPath, '-e', script, '--'];
