@@ -197,7 +197,7 @@ describe('with the embedded forge and shell', () => {
         learnings_path: join(environment.reportsDir, 'retro.learnings.json'),
       });
       expect(readFileSync(report, 'utf8')).toMatch(/retro/);
-      const learnings = JSON.parse(
+      const learnings: unknown = JSON.parse(
         readFileSync(join(environment.reportsDir, 'retro.learnings.json'), 'utf8'),
       );
       expect(learnings).toEqual({
@@ -281,7 +281,9 @@ describe('full_cycle.json and sprint_plan.json, without an LLM (the phases’ te
       { goal: 'Add a /health endpoint' },
       { env },
     );
-    expect(output).toMatchObject({ design_doc: expect.any(String), components: expect.any(Array) });
+    const plan = output as { design_doc: unknown; components: unknown };
+    expect(typeof plan.design_doc).toBe('string');
+    expect(Array.isArray(plan.components)).toBe(true);
     expect((output as { tasks: unknown[] }).tasks.length).toBeGreaterThan(0);
   });
 });
