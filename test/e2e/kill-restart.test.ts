@@ -41,8 +41,9 @@ const KILL_SHARE = 0.5;
 /** Two of each mode. */
 const MAX_KILLS = 6;
 /**
- * The writes whose answers a write kill withholds, in turn: a comment (the marker must stop
- * the retry from posting it again) and a merge (the retry must find it merged).
+ * The writes whose answers a write kill withholds: a comment (the marker must stop the retry
+ * from posting it again) and a merge (the retry must find it merged). A write kill aims at
+ * the kinds no earlier one hit, whichever comes first, so the first always finds a target.
  */
 const WRITES_KILLED = [/\/issues\/\d+\/comments$/, /\/pulls\/\d+\/merge$/];
 /** A generous bound for the whole sprint on a loaded machine: a stuck loop fails, it never hangs. */
@@ -106,7 +107,7 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
       const lifetimes: number[] = [];
       const heldSpans: number[] = [];
       // A write kill waits, across ticks, for the tick that makes the write it aims at.
-      let aim: RegExp | undefined;
+      let aim: RegExp[] | undefined;
       const deadline = Date.now() + SPRINT_LIMIT_MS;
       let lockLeft = false;
       // The next tick process loads while the current one runs, so it starts right after.
@@ -123,14 +124,18 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
           // In turn, so every mode happens whatever the seed draws.
           mode = KILL_MODES[story.kills.length % KILL_MODES.length];
         if (mode === 'after a forge write') {
-          const writeKills = story.kills.filter((kill) => kill.mode === mode).length;
-          aim = WRITES_KILLED[writeKills % WRITES_KILLED.length];
+          const hit = story.kills
+            .filter((kill) => kill.mode === mode)
+            .map((kill) => kill.at.split(' ')[1] ?? '');
+          const left = WRITES_KILLED.filter((kind) => !hit.some((path) => kind.test(path)));
+          aim = left.length === 0 ? WRITES_KILLED : left;
         }
-        proxy.afterWrite = (method, path) => {
-          if (aim === undefined || !aim.test(path.replace(/\?.*$/, ''))) return 'deliver';
+        proxy.afterWrite = (method, query) => {
+          const path = query.replace(/\?.*$/, '');
+          if (aim?.some((kind) => kind.test(path)) !== true) return 'deliver';
           aim = undefined;
           mode = 'after a forge write';
-          at = `${method} ${path.replace(/\?.*$/, '')}`;
+          at = `${method} ${path}`;
           tick.child.kill('SIGKILL');
           return 'drop';
         };
