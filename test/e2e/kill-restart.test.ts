@@ -1,8 +1,8 @@
 // Robustness (a): the diamond sprint where every tick is a real `noether-ts run` process and a
-// seeded share of them are SIGKILLed, in turn: right after the forge performed one of the
-// tick's writes (before the tick heard the answer, so before its journal line), at a random
-// instant while it holds the sprint's tick lock (mid-poll, mid-execute, mid-save), or at a
-// random instant of its whole run (before the lock too). The next tick starts at once.
+// seeded share of them are SIGKILLed, in turn: right after the forge or the shell performed
+// one of the tick's writes (before the tick heard the answer, so before its journal line), at
+// a random instant while it holds the sprint's tick lock (mid-poll, mid-execute, mid-save),
+// or at a random instant of its whole run (before the lock too). The next tick starts at once.
 // The sprint must still complete, and the forge must show every side effect exactly once:
 // 4 task issues, no comment posted twice, no label added twice, one PR per task merged once.
 // A killed tick's lock names a dead pid, so the next tick takes it over instead of being busy.
@@ -19,7 +19,7 @@ import { repo } from '../cli/in-process.js';
 import { seededRandom } from '../seeded-random.js';
 import { caloronHarness } from '../shell/e2e-harness.js';
 import { tempProject } from '../temp-project.js';
-import { forgeProxy, type ForgeProxy } from './forge-proxy.js';
+import { writeProxy, type WriteProxy } from './write-proxy.js';
 import {
   diamondPlan,
   type Exit,
@@ -38,14 +38,15 @@ const SEED = Number(process.env.CALORON_KILL_SEED ?? Math.floor(Math.random() * 
 const SPRINT = 'killed';
 /** The share of ticks killed, while fewer than MAX_KILLS have been. */
 const KILL_SHARE = 0.5;
-/** Two of each mode. */
-const MAX_KILLS = 6;
+/** Three of each mode. */
+const MAX_KILLS = 9;
 /**
  * The writes whose answers a write kill withholds: a comment (the marker must stop the retry
- * from posting it again) and a merge (the retry must find it merged). A write kill aims at
- * the kinds no earlier one hit, whichever comes first, so the first always finds a target.
+ * from posting it again), a merge (the retry must find it merged) and an agent's spawn (the
+ * shell must replace the agent the retry spawns again). A write kill aims at the kinds no
+ * earlier one hit, whichever comes first, so the first always finds a target.
  */
-const WRITES_KILLED = [/\/issues\/\d+\/comments$/, /\/pulls\/\d+\/merge$/];
+const WRITES_KILLED = [/\/issues\/\d+\/comments$/, /\/pulls\/\d+\/merge$/, /^\/spawn$/];
 /** A generous bound for the whole sprint on a loaded machine: a stuck loop fails, it never hangs. */
 const SPRINT_LIMIT_MS = 150_000;
 /** How long to wait for a tick process to take the lock before killing it anyway. */
@@ -53,16 +54,16 @@ const LOCK_WAIT_MS = 30_000;
 /** Between ordinary ticks, as the integrator's in-process loop. */
 const PAUSE_MS = 500;
 
-const KILL_MODES = ['after a forge write', 'holding the lock', 'anytime'] as const;
+const KILL_MODES = ['after a write', 'holding the lock', 'anytime'] as const;
 type KillMode = (typeof KILL_MODES)[number];
 
 let environment: SprintEnvironment | undefined;
-let proxy: ForgeProxy | undefined;
+let proxies: WriteProxy[] = [];
 let spare: WaitingTick | undefined;
 afterAll(async () => {
   spare?.child.kill('SIGKILL');
   await spare?.exited;
-  await proxy?.close();
+  for (const proxy of proxies.splice(0)) await proxy.close();
   await environment?.close();
 });
 
@@ -94,9 +95,10 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
       const env = environment;
       const engine = await loadEngine({ cwd: repo });
       await engine.run('compositions/kickoff.json', env.kickoffInput(SPRINT, diamondPlan), { env: env.env });
-      // The ticks reach the forge through the proxy; the agents, directly.
-      proxy = await forgeProxy(env.forge.url);
-      const input = { ...env.tickInput(SPRINT), host: proxy.url };
+      // The ticks reach the forge and the shell through the proxies; the agents, directly.
+      proxies = [await writeProxy(env.forge.url), await writeProxy(env.shell.url)];
+      const [forge, shell] = proxies as [WriteProxy, WriteProxy];
+      const input = { ...env.tickInput(SPRINT), host: forge.url, shell_url: shell.url };
 
       const random = seededRandom(SEED);
       const story: Story = { ticks: 0, kills: [], takeovers: 0 };
@@ -123,22 +125,24 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
         if (aim === undefined && story.kills.length < MAX_KILLS && random() < KILL_SHARE)
           // In turn, so every mode happens whatever the seed draws.
           mode = KILL_MODES[story.kills.length % KILL_MODES.length];
-        if (mode === 'after a forge write') {
+        if (mode === 'after a write') {
           const hit = story.kills
             .filter((kill) => kill.mode === mode)
             .map((kill) => kill.at.split(' ')[1] ?? '');
           const left = WRITES_KILLED.filter((kind) => !hit.some((path) => kind.test(path)));
           aim = left.length === 0 ? WRITES_KILLED : left;
         }
-        proxy.afterWrite = (method, query) => {
+        const afterWrite = (method: string, query: string): 'drop' | 'deliver' => {
           const path = query.replace(/\?.*$/, '');
           if (aim?.some((kind) => kind.test(path)) !== true) return 'deliver';
           aim = undefined;
-          mode = 'after a forge write';
+          mode = 'after a write';
           at = `${method} ${path}`;
           tick.child.kill('SIGKILL');
           return 'drop';
         };
+        forge.afterWrite = afterWrite;
+        shell.afterWrite = afterWrite;
         const started = Date.now();
         tick.go();
         let exit: Exit;
@@ -178,7 +182,7 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
       }
       expect(taskStatuses(env, SPRINT)).toEqual({ a: 'Done', b: 'Done', c: 'Done', d: 'Done' });
       expect(
-        story.kills.some((kill) => kill.mode === 'after a forge write'),
+        story.kills.some((kill) => kill.mode === 'after a write'),
         replay(),
       ).toBe(true);
       expect(story.kills.filter((kill) => kill.leftLock).length, replay()).toBeGreaterThan(0);

@@ -1,15 +1,15 @@
-// A pass-through HTTP proxy in front of the embedded forge, for the tick processes of the
-// kill/restart suite: it lets a test act at the one instant no timer can aim at, after the
-// forge has performed a write (a comment, a label, a merge) and before the tick has heard
-// the answer, let alone journaled it. `afterWrite` is asked after each forge-answered
-// request that is not a GET; when it says "drop", the answer is never delivered (the test
-// has killed the tick by then).
+// A pass-through HTTP proxy in front of the embedded forge or the shell, for the tick
+// processes of the kill/restart suite: it lets a test act at the one instant no timer can
+// aim at, after the server has performed a write (a comment, a merge, a spawn) and before
+// the tick has heard the answer, let alone journaled it. `afterWrite` is asked after each
+// answered request that is not a GET; when it says "drop", the answer is never delivered
+// (the test has killed the tick by then).
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ForgeProxy {
+export interface WriteProxy {
   url: string;
-  /** Called once the forge has answered a write; 'drop' withholds the answer. */
+  /** Called once the server has answered a write; 'drop' withholds the answer. */
   afterWrite: ((method: string, path: string) => 'drop' | 'deliver') | undefined;
   close(): Promise<void>;
 }
@@ -17,8 +17,8 @@ export interface ForgeProxy {
 /** Headers that describe one hop's connection or encoding, not the message. */
 const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host']);
 
-export async function forgeProxy(forgeUrl: string): Promise<ForgeProxy> {
-  const proxy: ForgeProxy = { url: '', afterWrite: undefined, close: () => Promise.resolve() };
+export async function writeProxy(target: string): Promise<WriteProxy> {
+  const proxy: WriteProxy = { url: '', afterWrite: undefined, close: () => Promise.resolve() };
   const server = createServer((request, response) => {
     void (async () => {
       const body = await readBody(request);
@@ -26,7 +26,7 @@ export async function forgeProxy(forgeUrl: string): Promise<ForgeProxy> {
       for (const [name, value] of Object.entries(request.headers))
         if (typeof value === 'string' && !HOP_HEADERS.has(name)) headers.set(name, value);
       const method = request.method ?? 'GET';
-      const answer = await fetch(`${forgeUrl}${request.url ?? '/'}`, {
+      const answer = await fetch(`${target}${request.url ?? '/'}`, {
         method,
         headers,
         ...(body.length === 0 ? {} : { body }),
