@@ -8,8 +8,9 @@
 // its own, so two schedulers are serialised by nothing but the sprint's tick lock.
 //
 // What the forge record (forge-record.ts) cannot show is read here too: the forge's issue
-// events (labels are sets, so a label added twice shows only in the events) and the sprint's
-// side-effect journal.
+// events (a label removed and added again, a second merge) and the sprint's side-effect
+// journal. Labels are sets, so adding one an issue already has leaves no trace on the forge
+// at all (GitHub's neither): that each label step ran once is read from the journal's keys.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
