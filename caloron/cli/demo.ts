@@ -49,7 +49,8 @@ export async function demoCommand(args: string[]): Promise<void> {
 
   const stop = new AbortController();
   const onSignal = () => {
-    if (!stop.signal.aborted) process.stderr.write('caloron demo: stopping (scheduler, agents, shell, forge)…\n');
+    if (!stop.signal.aborted)
+      process.stderr.write('caloron demo: stopping (scheduler, agents, shell, forge)…\n');
     stop.abort();
   };
   process.on('SIGINT', onSignal);
@@ -87,7 +88,8 @@ function tableReporter(print: (text: string) => void, ticksEvery: number): DemoR
 
 function jsonReporter(print: (text: string) => void): DemoReporter {
   return {
-    started: (places, sprintId) => print(JSON.stringify({ event: 'started', sprint_id: sprintId, ...places })),
+    started: (places, sprintId) =>
+      print(JSON.stringify({ event: 'started', sprint_id: sprintId, ...places })),
     tick: ({ n, output, state }) =>
       print(
         JSON.stringify({
@@ -184,6 +186,9 @@ function parse(args: string[]) {
       allowPositionals: false,
     });
   } catch (error) {
-    throw new NoetherError('NOE_USAGE', `${error instanceof Error ? error.message : String(error)}\n${DEMO_USAGE}`);
+    throw new NoetherError(
+      'NOE_USAGE',
+      `${error instanceof Error ? error.message : String(error)}\n${DEMO_USAGE}`,
+    );
   }
 }

@@ -8,7 +8,7 @@
 // Must never: return or throw with an agent, the shell, the forge or a scheduler timer
 // still running (everything is closed in `finally`), or tick without the scheduler.
 import { loadEngine, type Engine } from '../../engine/engine.js';
-import { isNoetherError, NoetherError } from '../../engine/errors.js';
+import { NoetherError, type ErrorCode } from '../../engine/errors.js';
 import { openSchedule } from '../../engine/schedule/index.js';
 import type { AgentRecord, DagState, PlanTask } from '../../schemas/generated/types.js';
 import { readAgents, readTickState } from '../../stages/sprint/kv-store.js';
@@ -80,7 +80,9 @@ export async function runDemo(options: DemoOptions, reporter: DemoReporter): Pro
   const environment = await startSprintEnvironment({
     dir: options.dir,
     ...(options.harnessCommand === undefined ? {} : { harnessCommand: options.harnessCommand }),
-    ...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+    ...(options.heartbeatIntervalMs === undefined
+      ? {}
+      : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
   });
   try {
     await kickoff(engine, environment, sprintId, options);
@@ -99,7 +101,14 @@ export async function runDemo(options: DemoOptions, reporter: DemoReporter): Pro
       schedulerConfig,
     };
     reporter.started(places, sprintId);
-    const { outcome, ticks } = await tickUntilSettled(engine, environment, sprintId, schedulerConfig, options, reporter);
+    const { outcome, ticks } = await tickUntilSettled(
+      engine,
+      environment,
+      sprintId,
+      schedulerConfig,
+      options,
+      reporter,
+    );
     const state = readTickState(environment.kvDir, sprintId).state;
     const result: DemoResult = { sprintId, outcome, ticks, state, places };
     if (outcome === 'complete' || outcome === 'stuck') {
@@ -127,15 +136,29 @@ async function kickoff(
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
   } catch (error) {
+    const refused = kickoffRefusal(error);
+    if (refused === undefined) throw error;
     // dag_validate speaks of the DAG; the user wrote a plan file, so name it.
-    if (isNoetherError(error) && error.code === 'NOE_DAG_INVALID')
-      throw new NoetherError('NOE_DAG_INVALID', `${options.planFile}: ${error.message}`, {
-        place: { file: options.planFile },
-        ...(error.details === undefined ? {} : { details: error.details }),
-        cause: error,
-      });
-    throw error;
+    throw new NoetherError(refused.code, `${options.planFile}: ${refused.message}`, {
+      place: { file: options.planFile },
+      cause: error,
+    });
   }
+}
+
+/**
+ * The plan's own refusal (NOE_DAG_INVALID, NOE_SPRINT_EXISTS) inside a kickoff failure.
+ * The stages run on the copy of the engine tsx loads with them, so their NoetherError is
+ * not this copy's class: the run reports it as NOE_STAGE_FAILED with it as the cause,
+ * recognised here by its code.
+ */
+function kickoffRefusal(error: unknown): { code: ErrorCode; message: string } | undefined {
+  for (let at: unknown = error; typeof at === 'object' && at !== null; at = (at as Error).cause) {
+    const { code, message } = at as { code?: unknown; message?: unknown };
+    if ((code === 'NOE_DAG_INVALID' || code === 'NOE_SPRINT_EXISTS') && typeof message === 'string')
+      return { code, message };
+  }
+  return undefined;
 }
 
 /** Runs the scheduler until a tick says complete or stuck, the time is up, or the signal fires. */

@@ -30,7 +30,9 @@ export function renderTaskTable(
     numbered(task.pr_number),
     agentCell(task, agents),
   ]);
-  const widths = HEADER.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const widths = HEADER.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
   const line = (cells: string[]) =>
     cells
       .map((cell, column) => cell.padEnd(widths[column]!))
@@ -55,7 +57,9 @@ export function renderTickLine(tick: number, output: TickOutput): string {
   const head = `tick ${String(tick)}:`;
   if (output.busy === true) return `${head} another tick holds the sprint; nothing done`;
   const actions =
-    output.actions_taken.length === 0 ? 'no actions' : `actions: ${output.actions_taken.map(shortKey).join(', ')}`;
+    output.actions_taken.length === 0
+      ? 'no actions'
+      : `actions: ${output.actions_taken.map(shortKey).join(', ')}`;
   const errors =
     output.errors.length === 0
       ? 'no errors'
