@@ -91,10 +91,42 @@ describe('caloron demo', () => {
     expect(stderr).toContain(`everything is in ${dir}`);
     expect(processesUnder(dir)).toEqual([]);
   });
+
+  it('gives up at --timeout with NOE_TIMEOUT, reporting in JSON lines with --json', async () => {
+    const dir = join(tempProject({}, 'caloron-demo-test-'), 'run');
+    const run = await demo(
+      '--plan',
+      TWO_TASKS,
+      '--ticks-every',
+      '1',
+      '--timeout',
+      '1',
+      '--json',
+      '--dir',
+      dir,
+    );
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toMatch(/^caloron demo: NOE_TIMEOUT: the sprint did not finish in time/);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string });
+    expect(lines[0]).toMatchObject({ event: 'started', sprint_id: 'demo', dir });
+    expect(lines.at(-1)).toEqual({
+      event: 'finished',
+      sprint_id: 'demo',
+      outcome: 'timeout',
+      ticks: lines.filter((line) => line.event === 'tick').length,
+      report_path: null,
+      learnings_path: null,
+      dir,
+    });
+    expect(processesUnder(dir)).toEqual([]);
+  });
 });
 
-describe('caloron demo --plan errors', () => {
-  it('refuses a missing plan file with NOE_FILE_READ, starting nothing', async () => {
+describe.concurrent('caloron demo --plan errors', () => {
+  it('refuses a missing plan file with NOE_FILE_READ, starting nothing', async ({ expect }) => {
     const dir = join(tempProject({}, 'caloron-demo-test-'), 'run');
     const run = await demo('--plan', join(dir, 'nowhere.json'), '--dir', dir);
     expect(run.exitCode).toBe(1);
@@ -102,7 +134,9 @@ describe('caloron demo --plan errors', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('refuses a plan that is not JSON with NOE_JSON_SYNTAX at its line, starting nothing', async () => {
+  it('refuses a plan that is not JSON with NOE_JSON_SYNTAX at its line, starting nothing', async ({
+    expect,
+  }) => {
     const folder = tempProject(
       { 'plan.json': '[\n  { "id": "a", "title": "Unclosed",\n' },
       'caloron-demo-test-',
@@ -114,7 +148,9 @@ describe('caloron demo --plan errors', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('refuses a plan with a cycle with NOE_DAG_INVALID naming it, and leaves nothing running', async () => {
+  it('refuses a plan with a cycle with NOE_DAG_INVALID naming it, and leaves nothing running', async ({
+    expect,
+  }) => {
     const dir = join(tempProject({}, 'caloron-demo-test-'), 'run');
     const run = await demo('--plan', CYCLE, '--dir', dir);
     expect(run.exitCode).toBe(2);
@@ -125,7 +161,7 @@ describe('caloron demo --plan errors', () => {
     expect(processesUnder(dir)).toEqual([]);
   });
 
-  it('refuses a --ticks-every a cron cannot say with NOE_USAGE', async () => {
+  it('refuses a --ticks-every a cron cannot say with NOE_USAGE', async ({ expect }) => {
     const dir = join(tempProject({}, 'caloron-demo-test-'), 'run');
     const run = await demo('--plan', TWO_TASKS, '--ticks-every', '90', '--dir', dir);
     expect(run.exitCode).toBe(1);
