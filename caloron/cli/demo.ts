@@ -17,7 +17,7 @@ import {
   type DemoResult,
 } from '../demo/index.js';
 
-export const DEMO_USAGE = `usage: caloron demo [--plan FILE] [--ticks-every SECONDS] [--dir DIR] [--timeout SECONDS] [--json]
+const DEMO_USAGE = `usage: caloron demo [--plan FILE] [--ticks-every SECONDS] [--dir DIR] [--timeout SECONDS] [--json]
 
 Runs a whole sprint offline: the embedded forge and the shell on free loopback ports, stub
 agents, kickoff.json for the plan, the tick (sprint_tick_stateful.json) fired by the
