@@ -8,7 +8,7 @@
 // Must never: return or throw with an agent, the shell, the forge or a scheduler timer
 // still running (everything is closed in `finally`), or tick without the scheduler.
 import { loadEngine, type Engine } from '../../engine/engine.js';
-import { NoetherError, type ErrorCode } from '../../engine/errors.js';
+import { isNoetherError, NoetherError } from '../../engine/errors.js';
 import { openSchedule } from '../../engine/schedule/index.js';
 import type { AgentRecord, DagState, PlanTask } from '../../schemas/generated/types.js';
 import { readAgents, readTickState } from '../../stages/sprint/kv-store.js';
@@ -136,29 +136,15 @@ async function kickoff(
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
   } catch (error) {
-    const refused = kickoffRefusal(error);
-    if (refused === undefined) throw error;
     // dag_validate speaks of the DAG; the user wrote a plan file, so name it.
-    throw new NoetherError(refused.code, `${options.planFile}: ${refused.message}`, {
-      place: { file: options.planFile },
-      cause: error,
-    });
+    if (isNoetherError(error) && (error.code === 'NOE_DAG_INVALID' || error.code === 'NOE_SPRINT_EXISTS'))
+      throw new NoetherError(error.code, `${options.planFile}: ${error.message}`, {
+        place: { file: options.planFile },
+        ...(error.details === undefined ? {} : { details: error.details }),
+        cause: error,
+      });
+    throw error;
   }
-}
-
-/**
- * The plan's own refusal (NOE_DAG_INVALID, NOE_SPRINT_EXISTS) inside a kickoff failure.
- * The stages run on the copy of the engine tsx loads with them, so their NoetherError is
- * not this copy's class: the run reports it as NOE_STAGE_FAILED with it as the cause,
- * recognised here by its code.
- */
-function kickoffRefusal(error: unknown): { code: ErrorCode; message: string } | undefined {
-  for (let at: unknown = error; typeof at === 'object' && at !== null; at = (at as Error).cause) {
-    const { code, message } = at as { code?: unknown; message?: unknown };
-    if ((code === 'NOE_DAG_INVALID' || code === 'NOE_SPRINT_EXISTS') && typeof message === 'string')
-      return { code, message };
-  }
-  return undefined;
 }
 
 /** Runs the scheduler until a tick says complete or stuck, the time is up, or the signal fires. */
