@@ -88,6 +88,10 @@ export const catalogue = {
     exit: 3,
     hint: 'kick the sprint off first, or point CALORON_KV_DIR at the folder that holds its state',
   },
+  NOE_SPRINT_STUCK: {
+    exit: 3,
+    hint: 'a task needs a human (Escalated or Blocked): answer on its escalation issue ("resolved" or "cancel"), then tick again',
+  },
   NOE_STATE_INVALID: {
     exit: 3,
     hint: 'the sprint state file is corrupt or breaks its schema at the given pointer: restore it or kick the sprint off again',
