@@ -27,6 +27,7 @@ import type {
 import { repo } from '../cli/in-process.js';
 import { caloronHarness } from '../shell/e2e-harness.js';
 import { tempProject } from '../temp-project.js';
+import { journalKeys } from './tick-process.js';
 
 const composition = (name: string) => join(repo, 'compositions', `${name}.json`);
 
@@ -158,14 +159,7 @@ export async function startSprintRun(options: SprintRunOptions): Promise<SprintR
     },
     state,
     agents,
-    journal() {
-      const path = join(environment.kvDir, `${sprintId}.journal.jsonl`);
-      if (!existsSync(path)) return [];
-      return readFileSync(path, 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => (JSON.parse(line) as { key: string }).key);
-    },
+    journal: () => journalKeys(environment, sprintId),
     async completion() {
       const graph = {
         description: 'dag_is_complete on a persisted state',
