@@ -88,6 +88,10 @@ export const catalogue = {
     exit: 3,
     hint: 'kick the sprint off first, or point CALORON_KV_DIR at the folder that holds its state',
   },
+  NOE_SPRINT_STUCK: {
+    exit: 3,
+    hint: 'a task needs a human (Escalated or Blocked): answer on its escalation issue ("resolved" or "cancel"), then tick again',
+  },
   NOE_STATE_INVALID: {
     exit: 3,
     hint: 'the sprint state file is corrupt or breaks its schema at the given pointer: restore it or kick the sprint off again',
@@ -169,8 +173,21 @@ export function diagnostic(
   return { code, severity, message, hint: catalogue[code].hint, ...place, ...rest };
 }
 
+/**
+ * Marks NoetherErrors across copies of this module. A stage library written in TypeScript
+ * is loaded through tsx's tsImport, which gives it its own copy of the engine's modules, so
+ * a stage's NoetherError is an instance of *that* copy's class: without a shared mark the
+ * executor would take it for a foreign error and report NOE_STAGE_FAILED instead of its code.
+ */
+const NOETHER_ERROR = Symbol.for('noether-ts.NoetherError');
+
 /** The one error class the engine throws: a code from the catalogue, a place, and details. */
 export class NoetherError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && NOETHER_ERROR in value;
+  }
+
+  readonly [NOETHER_ERROR] = true;
   readonly code: ErrorCode;
   readonly exitCode: ExitCode;
   readonly place: Place;

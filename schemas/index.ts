@@ -8,7 +8,7 @@
 // Naming inside a bundle: a domain file `task.schema.json` becomes `#/$defs/task`, and a
 // `$defs` entry `x` of that file `#/$defs/task__x`; a stage file's own `$defs` keep their
 // names. Files are read once per process (stages call this at import time).
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NoetherError } from '../engine/errors.js';
@@ -17,7 +17,8 @@ import { readJsonText } from '../engine/json/text.js';
 import { isJsonObject } from '../engine/json/value.js';
 import type { JsonSchema, JsonSchemaObject } from '../engine/schema/index.js';
 
-export const SCHEMAS_DIR = dirname(fileURLToPath(import.meta.url));
+/** The schema files: beside this module, or in the sources when it runs from dist/ (the build copies no JSON). */
+export const SCHEMAS_DIR = schemasFolder();
 export const DOMAIN_DIR = join(SCHEMAS_DIR, 'domain');
 export const STAGES_DIR = join(SCHEMAS_DIR, 'stages');
 const SUFFIX = '.schema.json';
@@ -28,6 +29,11 @@ export interface StageSchemas {
 }
 
 const files = new Map<string, JsonSchemaObject>();
+
+function schemasFolder(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return existsSync(join(here, 'domain')) ? here : resolve(here, '..', '..', 'schemas');
+}
 
 function readSchemaFile(path: string): JsonSchemaObject {
   let schema = files.get(path);

@@ -93,5 +93,17 @@ function defaultHarnessCommand(): string[] {
   const main = fileURLToPath(
     new URL(`../caloron/cli/main${self.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
   );
-  return [process.execPath, ...process.execArgv, main, 'harness'];
+  return [process.execPath, ...process.execArgv.map(absoluteImport), main, 'harness'];
+}
+
+/**
+ * `--import tsx` names a package, which node resolves from the current directory: from an
+ * agent's worktree it would not be found. Resolved here, from this module, it is absolute.
+ */
+function absoluteImport(arg: string, index: number, argv: readonly string[]): string {
+  const flag = arg.startsWith('--import=') ? '--import=' : argv[index - 1] === '--import' ? '' : undefined;
+  if (flag === undefined) return arg;
+  const specifier = arg.slice(flag.length);
+  if (/^(\.|\/|[a-z][a-z0-9+.-]*:)/i.test(specifier)) return arg;
+  return `${flag}${import.meta.resolve(specifier)}`;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `caloron` executable: a table of commands, each a module of its own. The sprint
-// commands (sprint, demo) arrive with the issue that builds the whole loop.
+// command `demo` runs a whole sprint offline.
 import { packageVersion } from '../../engine/cli/index.js';
 import { isNoetherError } from '../../engine/errors.js';
 import { forgeCommand } from './forge.js';
@@ -8,6 +8,9 @@ import { harnessCommand } from './harness.js';
 import { shellCommand } from './shell.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  // Imported on use: the shell starts `caloron harness` for every agent, and the harness
+  // has no use for the engine, scheduler and stages the demo loads.
+  demo: async (args) => (await import('./demo.js')).demoCommand(args),
   forge: forgeCommand,
   shell: shellCommand,
   harness: harnessCommand,
@@ -17,6 +20,7 @@ const USAGE = `usage: caloron <command>
 
 Caloron runs software sprints with AI agents on the noether-ts engine.
 Commands:
+  demo    run a whole sprint offline: forge, shell, stub agents, scheduler, retro (caloron demo --help)
   forge   serve the embedded GitHub-compatible forge (caloron forge --help)
   shell   serve the Caloron shell that runs agents (caloron shell --help)
   harness run one agent as the shell's harness.json says (caloron harness --help)

@@ -5,7 +5,7 @@
 // traces). The CLI is a thin shell over this; library users get the same scheduler.
 import { join } from 'node:path';
 import type { Diagnostic } from '../errors.js';
-import type { Engine } from '../engine.js';
+import type { Engine, RunResult } from '../engine.js';
 import { readScheduleConfig, type ScheduleConfig } from './config.js';
 import type { FireQueue } from './fire-queue.js';
 import { JobLocks, LOCKS_FOLDER } from './lock.js';
@@ -18,6 +18,14 @@ export interface OpenScheduleOptions {
   /** Where fires come from (default: in-process cron timers). */
   queue?: FireQueue;
   webhook?: WebhookPolicy;
+  /** The environment every fire's run gives its stages (default: the process's). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Called with each successful run's result before its `finished` event: a driver that
+   * steers by what a job returned (stop when the sprint is complete) needs the output,
+   * which events deliberately leave out (they are logged, outputs can be large).
+   */
+  onOutput?: (job: string, result: RunResult) => void;
 }
 
 export interface OpenSchedule {
@@ -36,7 +44,14 @@ export async function openSchedule(
   const { jobs, warnings } = await prepareJobs(engine, config);
   const scheduler = new Scheduler({
     jobs,
-    run: (job, signal) => engine.run(job.composition, job.input, { signal }),
+    run: async (job, signal) => {
+      const result = await engine.run(job.composition, job.input, {
+        signal,
+        ...(options.env === undefined ? {} : { env: options.env }),
+      });
+      options.onOutput?.(job.name, result);
+      return result;
+    },
     locks: new JobLocks(join(config.folder, LOCKS_FOLDER)),
     onEvent: options.onEvent,
     ...(options.queue === undefined ? {} : { queue: options.queue }),

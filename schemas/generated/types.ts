@@ -139,6 +139,8 @@ export interface CaloronSchemas {
   github_post_comment__output?: GithubPostCommentOutput;
   is_tick_busy__input?: IsTickBusyInput;
   is_tick_busy__output?: IsTickBusyOutput;
+  load_sprint_outcome__input?: LoadSprintOutcomeInput;
+  load_sprint_outcome__output?: LoadSprintOutcomeOutput;
   load_tick_state__input?: LoadTickStateInput;
   load_tick_state__output?: LoadTickStateOutput;
   phases_to_sprint_tasks__input?: PhasesToSprintTasksInput;
@@ -147,6 +149,8 @@ export interface CaloronSchemas {
   plan_to_dag__output?: PlanToDagOutput;
   project_all_to_execute__input?: ProjectAllToExecuteInput;
   project_all_to_execute__output?: ProjectAllToExecuteOutput;
+  project_feedback_to_report__input?: ProjectFeedbackToReportInput;
+  project_feedback_to_report__output?: ProjectFeedbackToReportOutput;
   project_health_to_intervention__input?: ProjectHealthToInterventionInput;
   project_health_to_intervention__output?: ProjectHealthToInterventionOutput;
   project_poll_to_eval__input?: ProjectPollToEvalInput;
@@ -157,8 +161,12 @@ export interface CaloronSchemas {
   review_po__output?: ReviewPoOutput;
   save_kickoff_state__input?: SaveKickoffStateInput;
   save_kickoff_state__output?: SaveKickoffStateOutput;
+  save_retro_report__input?: SaveRetroReportInput;
+  save_retro_report__output?: SaveRetroReportOutput;
   save_tick_state__input?: SaveTickStateInput;
   save_tick_state__output?: SaveTickStateOutput;
+  shell_spawn_agent__input?: ShellSpawnAgentInput;
+  shell_spawn_agent__output?: ShellSpawnAgentOutput;
   task_issue_requests__input?: TaskIssueRequestsInput;
   task_issue_requests__output?: TaskIssueRequestsOutput;
   unblocked_tasks__input?: UnblockedTasksInput;
@@ -1158,6 +1166,26 @@ export interface GithubPostCommentOutput {
 export interface IsTickBusyInput {
   busy: boolean;
 }
+export interface LoadSprintOutcomeInput {
+  sprint_id: Id;
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+}
+export interface LoadSprintOutcomeOutput {
+  sprint_id: Id;
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
+  state: DagState;
+  interventions: Interventions;
+  started_at: Timestamp;
+  ended_at: Timestamp;
+  /**
+   * The task issues, in task order (tasks without an issue are left out).
+   */
+  issue_numbers: number[];
+}
 export interface LoadTickStateInput {
   sprint_id: Id;
   repo: RepoName;
@@ -1251,6 +1279,22 @@ export interface ProjectAllToExecuteOutput {
   token_env: TokenEnv;
   shell_url: ShellUrl;
   actions: Action[];
+}
+export interface ProjectFeedbackToReportInput {
+  sprint_id: Id;
+  kpis: SprintKpis;
+  collected: {
+    feedback_items: FeedbackItem[];
+  };
+  started_at: Timestamp;
+  ended_at: Timestamp;
+}
+export interface ProjectFeedbackToReportOutput {
+  sprint_id: Id;
+  kpis: SprintKpis;
+  feedback_items: FeedbackItem[];
+  started_at: Timestamp;
+  ended_at: Timestamp;
 }
 export interface ProjectHealthToInterventionInput {
   health: {
@@ -1346,6 +1390,19 @@ export interface SaveKickoffStateOutput {
     created: boolean;
   }[];
 }
+export interface SaveRetroReportInput {
+  sprint_id: Id;
+  report: {
+    report_markdown: string;
+    learnings: string[];
+  };
+}
+export interface SaveRetroReportOutput {
+  sprint_id: Id;
+  report_path: string;
+  learnings_path: string;
+  learnings: string[];
+}
 export interface SaveTickStateInput {
   sprint_id: Id;
   tick_result: TickResult;
@@ -1363,6 +1420,22 @@ export interface SaveTickStateOutput {
   persisted_path: string;
   complete: boolean;
   stuck: boolean;
+}
+export interface ShellSpawnAgentInput {
+  shell_url: ShellUrl;
+  sprint_id: Id;
+  task_id: Id;
+  agent_id: Id;
+  role: 'developer' | 'reviewer';
+  framework?: string;
+  repo: RepoName;
+  issue_number?: number;
+  pr_number?: number;
+  prompt?: string;
+}
+export interface ShellSpawnAgentOutput {
+  pid: number | null;
+  agent: AgentRecord;
 }
 export interface TaskIssueRequestsInput {
   sprint_id: Id;

@@ -6,3 +6,4 @@ export { dagValidate } from './dag_validate.js';
 export { unblockedTasks } from './unblocked_tasks.js';
 export { sprintCompletion, type SprintCompletion } from './completion.js';
 export { executeActions } from './execute_actions.js';
+export { shellSpawnAgent } from './shell_spawn_agent.js';

@@ -20,7 +20,10 @@ export interface PullRecord {
   number: number;
   head: string;
   merged: boolean;
+  /** Review states in submission order (APPROVED, CHANGES_REQUESTED, …). */
   reviews: string[];
+  /** The labels of the pull request's issue (e.g. caloron:review-pending). */
+  labels: string[];
 }
 
 export interface ForgeRecord {
@@ -66,6 +69,7 @@ export async function forgeRecord(environment: SprintEnvironment): Promise<Forge
       number: pull.number,
       head: pull.head.ref,
       merged: pull.merged_at !== null,
+      labels: issues.find((issue) => issue.number === pull.number)?.labels ?? [],
       reviews: (await get<{ state: string }[]>(`/pulls/${String(pull.number)}/reviews`)).map(
         (review) => review.state,
       ),

@@ -16,6 +16,7 @@ import {
   type OpenScheduleOptions,
   type WebhookPayload,
 } from '../../engine/schedule/index.js';
+import { repo } from '../cli/in-process.js';
 import { tempProject } from '../temp-project.js';
 import {
   EventLog,
@@ -35,6 +36,7 @@ beforeAll(async () => {
   engine = await loadEngine({ cwd: traces, stages: [STAGES] });
 });
 
+const ECHO_GRAPH = join(repo, 'test/fixtures/schedule/echo_env.json');
 const STAMP_ID = compositionId(readCompositionFile(STAMP_GRAPH).composition.root);
 const FAST_WEBHOOK = { attempts: 3, baseDelayMs: 50, timeoutMs: 2_000 };
 
@@ -214,6 +216,36 @@ describe.concurrent('webhooks', () => {
     await scheduler.stop();
     expect(failed).toMatchObject({ job: 'unheard', code: 'NOE_WEBHOOK_FAILED' });
     expect(failed!.message).toContain('HTTP 500');
+  });
+});
+
+describe('what fires run with', () => {
+  it("gives every fire's run the schedule's env and hands its output to onOutput", async ({ expect }) => {
+    const folder = tempProject({}, 'noether-schedule-env-');
+    const config = join(folder, 'schedule.json');
+    const job = { name: 'echo', cron: '0 0 1 1 *', graph: ECHO_GRAPH, input: { name: 'DEMO_VALUE' } };
+    writeFileSync(config, JSON.stringify({ jobs: [job] }));
+    const outputs: [string, unknown][] = [];
+    const { scheduler } = await open(config, {
+      env: { DEMO_VALUE: 'from the schedule' },
+      onOutput: (name, result) => outputs.push([name, result.output]),
+    });
+    const result = await scheduler.fire('echo');
+    await scheduler.stop();
+    expect(result.event).toBe('finished');
+    expect(outputs).toEqual([['echo', { value: 'from the schedule' }]]);
+  });
+
+  it("runs with the process's environment when no env is given", async ({ expect }) => {
+    const folder = tempProject({}, 'noether-schedule-env-');
+    const config = join(folder, 'schedule.json');
+    const job = { name: 'echo', cron: '0 0 1 1 *', graph: ECHO_GRAPH, input: { name: 'PATH' } };
+    writeFileSync(config, JSON.stringify({ jobs: [job] }));
+    const outputs: unknown[] = [];
+    const { scheduler } = await open(config, { onOutput: (_, result) => outputs.push(result.output) });
+    await scheduler.fire('echo');
+    await scheduler.stop();
+    expect(outputs).toEqual([{ value: process.env.PATH ?? null }]);
   });
 });
 

@@ -16,7 +16,7 @@ export const SHELL_TOKEN = 'shell-secret-token';
 const tsxLoader = pathToFileURL(join(repo, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /** `caloron harness` run from the TypeScript sources, as the shell starts it under vitest. */
-const caloronHarness: readonly string[] = [
+export const caloronHarness: readonly string[] = [
   process.execPath,
   '--import',
   tsxLoader,

@@ -5,6 +5,7 @@
 // names a request that can be replayed.
 import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../seeded-random.js';
 import { tempProject } from '../temp-project.js';
 import { SHELL_TOKEN, type ShellUnderTest, hangingHarness, request, shellUnderTest } from './e2e-harness.js';
 
@@ -19,17 +20,6 @@ beforeAll(async () => {
   pidsDir = tempProject({}, 'shell-pids-');
   shell = await shellUnderTest({ harnessCommand: hangingHarness(pidsDir) });
 });
-
-/** mulberry32: a small seeded generator, so request `i` is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Malformed {
   what: string;
@@ -62,7 +52,7 @@ const WRONG_VALUES: unknown[] = [
 const JSON_HEADERS = { 'x-caloron-token': SHELL_TOKEN, 'content-type': 'application/json' };
 
 function malformed(i: number): Malformed {
-  const next = random(i + 1);
+  const next = seededRandom(i + 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const path = pick(ROUTES);
   const valid = VALID[path] ?? {};
