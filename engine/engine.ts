@@ -13,7 +13,15 @@ import { canonicalJson } from './json/jcs.js';
 import { positionNear } from './json/parse.js';
 import { readJsonText } from './json/text.js';
 import { deepFreeze, firstNonJson } from './json/value.js';
-import { buildPlan, executePlan, StageCache, type CacheLimits, type PlanNode } from './run/index.js';
+import {
+  buildPlan,
+  checkProven,
+  executePlan,
+  proofOf,
+  StageCache,
+  type CacheLimits,
+  type PlanNode,
+} from './run/index.js';
 import { compileSchema, validateValue, type JsonSchema } from './schema/index.js';
 import {
   loadProjectConfig,
@@ -254,7 +262,12 @@ function runInput(schema: JsonSchema, input: unknown, freeze: boolean): unknown 
       },
     );
   }
-  if (!compileSchema(schema)(input)) {
+  // A frozen copy: the caller's value stays theirs to change, the stages' is immutable.
+  // Always a copy, even of a frozen value: its root may be frozen and its members not.
+  // Checked once frozen, through its proof (run/proof.ts): stages handed parts of it
+  // then find them proven instead of validating them again.
+  const value = freeze ? deepFreeze(structuredClone(input)) : input;
+  if (!(freeze ? checkProven(proofOf(schema), value) : compileSchema(schema)(input))) {
     const violation = validateValue(schema, input)[0];
     const at = violation?.valuePointer ?? '';
     throw new NoetherError(
@@ -265,9 +278,7 @@ function runInput(schema: JsonSchema, input: unknown, freeze: boolean): unknown 
       },
     );
   }
-  // A frozen copy: the caller's value stays theirs to change, the stages' is immutable.
-  // Always a copy, even of a frozen value: its root may be frozen and its members not.
-  return freeze ? deepFreeze(structuredClone(input)) : input;
+  return value;
 }
 
 /** Reads and parses a composition file (NOE_FILE_READ, NOE_JSON_SYNTAX or the structural errors). */

@@ -4,8 +4,8 @@
 // "merge commit": `git merge-tree --write-tree` (git ≥ 2.38) computes the merged tree or
 // reports a conflict, `commit-tree` makes the two-parent commit, and `update-ref` moves
 // the base branch only if it still points where the merge started (compare and swap).
-import { mkdir } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
 import { execa } from 'execa';
 
 /** The forge commits as itself; agents' commits keep their own authors. */
@@ -51,6 +51,60 @@ export async function branchSha(repo: string, branch: string): Promise<string | 
     },
   );
   return result.exitCode === 0 ? result.stdout.trim() : null;
+}
+
+/**
+ * The commit of each of `branches` (null: no such branch), read from the repository's ref
+ * files: a loose `refs/heads/<branch>` file, else its line in `packed-refs`, which is
+ * where git itself looks. A listing of pull requests needs the heads of a whole page, and
+ * a git process per pull request (or even one per page) cost more than the rest of the
+ * request. Anything this reader does not handle (a symbolic ref, the reftable format, a
+ * name that is not a plain branch path) is asked of git.
+ */
+export async function branchShas(
+  repo: string,
+  branches: readonly string[],
+): Promise<Map<string, string | null>> {
+  const shas = new Map<string, string | null>();
+  let packed: Promise<Map<string, string>> | undefined;
+  const reftable = await stat(join(repo, 'reftable')).then(
+    () => true,
+    () => false,
+  );
+  await Promise.all(
+    [...new Set(branches)].map(async (branch) => {
+      if (reftable || !PLAIN_BRANCH.test(branch) || branch.split('/').includes('..')) {
+        shas.set(branch, await branchSha(repo, branch));
+        return;
+      }
+      const loose = await readFile(join(repo, 'refs', 'heads', branch), 'utf8').catch(() => undefined);
+      if (loose !== undefined && SHA.test(loose.trim())) {
+        shas.set(branch, loose.trim());
+        return;
+      }
+      if (loose !== undefined) {
+        shas.set(branch, await branchSha(repo, branch));
+        return;
+      }
+      packed ??= packedRefs(repo);
+      shas.set(branch, (await packed).get(`refs/heads/${branch}`) ?? null);
+    }),
+  );
+  return shas;
+}
+
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+const PLAIN_BRANCH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
+async function packedRefs(repo: string): Promise<Map<string, string>> {
+  const refs = new Map<string, string>();
+  const text = await readFile(join(repo, 'packed-refs'), 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.startsWith('^')) continue;
+    const [sha, name] = line.split(' ');
+    if (sha !== undefined && name !== undefined && SHA.test(sha)) refs.set(name, sha);
+  }
+  return refs;
 }
 
 export type MergeOutcome = { merged: true; sha: string } | { merged: false; conflict: true };

@@ -32,34 +32,67 @@ export function describeValue(value: unknown): string {
 export function firstNonJson(value: unknown): { tokens: (string | number)[]; found: string } | undefined {
   const onPath = new Set<object>();
   const done = new Set<object>();
-  const stack: Array<{ value: unknown; tokens: (string | number)[]; leaving?: object }> = [
-    { value, tokens: [] },
-  ];
+  // A visit knows its parent and its own token: the path is built only for the value
+  // reported, not copied at every member (which made this walk the slowest step of a run
+  // whose input holds a large sprint state).
+  const stack: Visit[] = [{ value, parent: undefined, token: undefined, depth: 0, leaving: undefined }];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { value: v, tokens, leaving } = item;
-    if (leaving !== undefined) {
-      onPath.delete(leaving);
-      done.add(leaving);
+    const v = item.value;
+    if (item.leaving !== undefined) {
+      onPath.delete(item.leaving);
+      done.add(item.leaving);
       continue;
     }
-    if (typeof v === 'string' && LONE_SURROGATE_CHAR.test(v))
-      return { tokens, found: 'a string with a lone surrogate, which JSON text cannot carry (I-JSON)' };
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE_CHAR.test(v))
+        return {
+          tokens: pathOf(item),
+          found: 'a string with a lone surrogate, which JSON text cannot carry (I-JSON)',
+        };
+      continue;
+    }
+    if (v === null || typeof v === 'boolean') continue;
     if (typeof v === 'number' && Number.isFinite(v)) continue;
     if (typeof v !== 'object' || !(Array.isArray(v) || isJsonObject(v)))
-      return { tokens, found: describeValue(v) };
+      return { tokens: pathOf(item), found: describeValue(v) };
     if (done.has(v)) continue;
-    if (onPath.has(v)) return { tokens, found: 'a cycle' };
-    if (tokens.length >= MAX_JSON_DEPTH) return { tokens, found: `nesting deeper than ${MAX_JSON_DEPTH}` };
+    if (onPath.has(v)) return { tokens: pathOf(item), found: 'a cycle' };
+    if (item.depth >= MAX_JSON_DEPTH)
+      return { tokens: pathOf(item), found: `nesting deeper than ${MAX_JSON_DEPTH}` };
     onPath.add(v);
-    stack.push({ value: undefined, tokens, leaving: v });
-    const members: Array<[string | number, unknown]> = Array.isArray(v)
-      ? Array.from(v, (element: unknown, i) => [i, element])
-      : Object.entries(v).filter(([, member]) => member !== undefined);
-    for (const [token, member] of members.reverse())
-      stack.push({ value: member, tokens: [...tokens, token] });
+    stack.push({ value: undefined, parent: undefined, token: undefined, depth: 0, leaving: v });
+    const depth = item.depth + 1;
+    // Pushed last to first, so members are visited in order.
+    if (Array.isArray(v)) {
+      const members: readonly unknown[] = v;
+      for (let i = members.length - 1; i >= 0; i--)
+        stack.push({ value: members[i], parent: item, token: i, depth, leaving: undefined });
+    } else {
+      const record = v;
+      const keys = Object.keys(record);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const member = record[keys[i]!];
+        if (member !== undefined)
+          stack.push({ value: member, parent: item, token: keys[i], depth, leaving: undefined });
+      }
+    }
   }
   return undefined;
+}
+
+interface Visit {
+  value: unknown;
+  parent: Visit | undefined;
+  token: string | number | undefined;
+  depth: number;
+  /** Set on the marker that closes an object's visit. */
+  leaving: object | undefined;
+}
+
+function pathOf(visit: Visit): (string | number)[] {
+  const tokens: (string | number)[] = [];
+  for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) tokens.push(at.token!);
+  return tokens.reverse();
 }
 
 /** Freezes a JSON value all the way down (its own objects only: JSON values share none). */

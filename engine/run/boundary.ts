@@ -6,18 +6,24 @@ import { NoetherError } from '../errors.js';
 import { describeValue } from '../json/value.js';
 import { validateValue } from '../schema/index.js';
 import type { Contract } from './plan.js';
+import { checkProven } from './proof.js';
 
 export type Side = 'input' | 'output';
 
-/** Throws NOE_STAGE_INPUT_VIOLATION / NOE_STAGE_OUTPUT_VIOLATION when `value` breaks the contract. */
+/**
+ * Throws NOE_STAGE_INPUT_VIOLATION / NOE_STAGE_OUTPUT_VIOLATION when `value` breaks the
+ * contract. `frozen`: the run deep-freezes its values, so proofs (proof.ts) may be kept
+ * and used; otherwise every value is validated whole.
+ */
 export function enforce(
   contract: Contract,
   value: unknown,
   side: Side,
   label: string,
   pointer: string,
+  frozen: boolean,
 ): void {
-  if (contract.validate(value)) return;
+  if (frozen ? checkProven(contract.proof, value) : contract.validate(value)) return;
   // The failure path only: ask again for the violations in the validator cache's form.
   const violation = validateValue(contract.schema, value)[0];
   const code = side === 'input' ? 'NOE_STAGE_INPUT_VIOLATION' : 'NOE_STAGE_OUTPUT_VIOLATION';

@@ -55,7 +55,7 @@ export async function callStage(
   if (state.freeze) deepFreeze(value);
   const record = state.trace.begin(pointer, stage.name, { stage_id: stage.id }, site.item, site.attempt);
   try {
-    if (state.validate) enforce(plan.input, value, 'input', label, pointer);
+    if (state.validate) enforce(plan.input, value, 'input', label, pointer, state.freeze);
     const inputJcs = hashInput(state, record, value);
     const key = plan.cacheable && state.cache !== undefined ? cacheKey(stage.id, inputJcs) : undefined;
     if (key !== undefined) {
@@ -71,8 +71,9 @@ export async function callStage(
       record.cache = 'miss';
     }
     const output = await invoke(state, plan, value, signal, record);
-    if (state.validate) enforce(plan.output, output, 'output', label, pointer);
+    // Frozen first: only a value that can no longer change may be proven (proof.ts).
     if (state.freeze) deepFreeze(output);
+    if (state.validate) enforce(plan.output, output, 'output', label, pointer, state.freeze);
     const outputJcs = hashOutput(state, record, output, label, pointer);
     if (key !== undefined) await keep(state, key, output, outputJcs, record);
     state.trace.end(record, 'ok');
@@ -95,12 +96,12 @@ export async function callRemote(
   if (state.freeze) deepFreeze(input);
   const record = state.trace.begin(pointer, 'RemoteStage', { url: node.url }, site.item, site.attempt);
   try {
-    if (state.validate) enforce(plan.input, input, 'input', label, pointer);
+    if (state.validate) enforce(plan.input, input, 'input', label, pointer, state.freeze);
     hashInput(state, record, input);
     // The node's timeout_ms is callRemoteStage's to apply (it names the timeout it hit).
     const output = await untilAborted(track(state, callRemoteStage(node, input, { signal })), signal);
-    if (state.validate) enforce(plan.output, output, 'output', label, pointer);
     if (state.freeze) deepFreeze(output);
+    if (state.validate) enforce(plan.output, output, 'output', label, pointer, state.freeze);
     hashOutput(state, record, output, label, pointer);
     state.trace.end(record, 'ok');
     return output;

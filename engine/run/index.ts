@@ -2,6 +2,7 @@
 export { buildPlan, DEFAULT_BACKOFF, DEFAULT_MAP_CONCURRENCY, type PlanNode } from './plan.js';
 export { executePlan, type ExecuteOptions, type ExecuteResult } from './run.js';
 export { retryDelay } from './executor.js';
+export { checkProven, proofOf, type ProofNode } from './proof.js';
 export { cacheKey, DEFAULT_CACHE_LIMITS, StageCache, type CacheLimits } from './cache.js';
 export {
   newExecutionId,

@@ -8,11 +8,14 @@ import { pointerJoin } from '../json/pointer.js';
 import { deepFreeze } from '../json/value.js';
 import { compileSchema, type JsonSchema } from '../schema/index.js';
 import type { Stage } from '../stage/types.js';
+import { proofOf, type ProofNode } from './proof.js';
 
 /** A schema and its compiled validator, kept together for violation reports. */
 export interface Contract {
   schema: JsonSchema;
   validate: ValidateFunction;
+  /** The same check, split so that deep-frozen values proven before are not looked into again. */
+  proof: ProofNode;
 }
 
 export interface StagePlan {
@@ -152,5 +155,5 @@ export function buildPlan(root: Node, stages: ReadonlyMap<string, Stage>, pointe
 }
 
 function contract(schema: JsonSchema): Contract {
-  return { schema, validate: compileSchema(schema) };
+  return { schema, validate: compileSchema(schema), proof: proofOf(schema) };
 }

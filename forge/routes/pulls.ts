@@ -4,7 +4,7 @@
 // is GitHub's 405 and leaves the PR open; a merged PR closes the issues its body names
 // with closing keywords when it lands on the default branch, as GitHub does.
 import type { FastifyInstance } from 'fastify';
-import { branchSha, canMerge, diffStats, mergeBranches } from '../git.js';
+import { branchSha, branchShas, canMerge, diffStats, mergeBranches } from '../git.js';
 import { ForgeHttpError, invalid, paginate, queryOf, sortBy, stringField } from '../http.js';
 import { renderPull, renderReview } from '../render-pulls.js';
 import type { IssueRecord, PullRecord, RepoRecord, ReviewState } from '../state.js';
@@ -100,17 +100,15 @@ export function pullRoutes(app: FastifyInstance, context: RouteContext): void {
       descending,
     );
     const page = paginate(request, reply, ordered);
-    return Promise.all(
-      page.map(async (issue) => {
-        await refresh(repo, issue.pull);
-        return renderPull(
-          site,
-          repo,
-          issue,
-          (await branchSha(site.gitPath(repo), issue.pull.base_ref)) ?? '',
-        );
-      }),
-    );
+    if (page.length === 0) return [];
+    // Read from the ref files, without a git process per pull request (git.ts).
+    const refs = page.flatMap((issue) => [issue.pull.head_ref, issue.pull.base_ref]);
+    const branches = await branchShas(site.gitPath(repo), refs);
+    return page.map((issue) => {
+      const head = branches.get(issue.pull.head_ref);
+      if (head !== undefined && head !== null) issue.pull.head_sha = head;
+      return renderPull(site, repo, issue, branches.get(issue.pull.base_ref) ?? '');
+    });
   });
 
   app.get<{ Params: PullParams }>('/repos/:owner/:repo/pulls/:number', async (request) => {

@@ -126,7 +126,7 @@ export function pullEvents(pull: ForgePull, reviews: readonly ForgeReview[]): Ca
   if (!(open && pull.draft)) {
     const at = open ? headDate(pull, reviews) : pull.created_at;
     const opened: PrOpenedEvent = {
-      id: `pr_opened:${pull.number}:${pull.head.sha}`,
+      id: openedId(pull),
       type: 'pr_opened',
       created_at: at.toISOString(),
       pr_number: pull.number,
@@ -156,6 +156,11 @@ export function pullEvents(pull: ForgePull, reviews: readonly ForgeReview[]): Ca
     out.push(candidate(closed, closedAt));
   }
   return out;
+}
+
+/** The id of a pull request's pr_opened event at its current head. */
+export function openedId(pull: ForgePull): string {
+  return `pr_opened:${pull.number}:${pull.head.sha}`;
 }
 
 function headDate(pull: ForgePull, reviews: readonly ForgeReview[]): Date {

@@ -90,15 +90,22 @@ export function giteaClient(
     }
   }
 
-  /** Every page: stops on a short page, or when x-total-count says all were read. */
-  async function all(path: string, query: Query = {}): Promise<unknown[]> {
+  /**
+   * Every page: stops on a short page, when x-total-count says all were read, or after a
+   * page for which `last` says no later page is needed.
+   */
+  async function all(
+    path: string,
+    query: Query = {},
+    last: (page: unknown[]) => boolean = () => false,
+  ): Promise<unknown[]> {
     const items: unknown[] = [];
     for (let page = 1; ; page += 1) {
       const { data, headers } = await send('GET', path, { ...query, page, limit: PAGE_SIZE });
       const batch = asArray(data, path);
       items.push(...batch);
       const total = Number(headers.get('x-total-count') ?? Number.NaN);
-      if (batch.length < PAGE_SIZE || items.length >= total) return items;
+      if (batch.length < PAGE_SIZE || items.length >= total || last(batch)) return items;
     }
   }
 
@@ -184,10 +191,13 @@ export function giteaClient(
       // The timeline's `since` filters on update time; the contract is creation time.
       return at === undefined ? events : events.filter((e) => e.created_at >= at);
     },
-    listPulls: async ({ state = 'all', direction = 'desc' } = {}) =>
-      (
-        await all(`${repoPath}/pulls`, { state, sort: direction === 'asc' ? 'leastupdate' : 'recentupdate' })
-      ).map(readPull),
+    listPulls: async ({ state = 'all', direction = 'desc', updatedSince } = {}) => {
+      const sort = direction === 'asc' && updatedSince === undefined ? 'leastupdate' : 'recentupdate';
+      const reached = (page: unknown[]) =>
+        updatedSince !== undefined && page.some((p) => readPull(p).updated_at < updatedSince);
+      const pulls = (await all(`${repoPath}/pulls`, { state, sort }, reached)).map(readPull);
+      return updatedSince === undefined ? pulls : pulls.filter((p) => p.updated_at >= updatedSince);
+    },
     getPull: async (number) => readPull((await send('GET', `${repoPath}/pulls/${number}`)).data),
     createPull: async ({ draft: _draft, ...options }) =>
       readPull((await send('POST', `${repoPath}/pulls`, {}, options)).data),

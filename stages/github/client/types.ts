@@ -119,6 +119,12 @@ export interface UpdateIssueOptions {
 export interface ListPullsOptions {
   state?: IssueState;
   direction?: 'asc' | 'desc';
+  /**
+   * Only pull requests updated at or after this instant. Listed most recently updated
+   * first, the listing stops at the first page that reaches before it, so a quiet
+   * repository costs one page, not all of them (direction is then always desc).
+   */
+  updatedSince?: Date;
 }
 
 export interface CreatePullOptions {

@@ -28,8 +28,12 @@ afterAll(async () => {
   await Promise.all(forges.splice(0).map((forge) => forge.close()));
 });
 
-export async function forgeRepo(name = 'demo'): Promise<ForgeRepo> {
-  const forge = await startLocalForge({ dir: tempProject({}, 'caloron-forge-') });
+/** `clock` dates what the forge records (tests move it to place records before or after a cursor). */
+export async function forgeRepo(name = 'demo', clock?: () => Date): Promise<ForgeRepo> {
+  const forge = await startLocalForge({
+    dir: tempProject({}, 'caloron-forge-'),
+    ...(clock === undefined ? {} : { clock }),
+  });
   forges.push(forge);
   const created = await fetch(`${forge.url}/user/repos`, {
     method: 'POST',

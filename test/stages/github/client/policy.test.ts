@@ -122,8 +122,7 @@ describe.each<Dialect>(['github', 'gitea'])('%s adapter: request policy', (diale
     expect((await pending).code).toBe('NOE_CANCELLED');
   });
 
-  // Gitea's wait ends at the abort; octokit's (inside plugin-retry) runs out first, and
-  // the next attempt is cancelled before it is sent.
+  // The wait before a retry ends at the abort: the next attempt is never sent.
   it('answers NOE_CANCELLED when the signal aborts during a backoff wait', async () => {
     const controller = new AbortController();
     const { forge, client } = await clientFor(
