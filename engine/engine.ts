@@ -1,7 +1,7 @@
 // The engine as a library (ENGINE §8): the stages of a project plus extra libraries, and
 // `check` over compositions given as a path or a parsed object. The CLI is a thin shell
 // over exactly this object, so library users get the same answers as `noether-ts`.
-import { lstatSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
 import { dirname, join, resolve } from 'node:path';
 import { exitCodeOf, isNoetherError, NoetherError, type Diagnostic } from './errors.js';
@@ -147,6 +147,12 @@ const PREPARED_GRAPHS = 256;
 
 class LoadedEngine implements Engine {
   readonly #prepared = new LRUCache<string, Prepared>({ max: PREPARED_GRAPHS });
+  /** Graph files as last parsed, by absolute path, with the stat they were read at. */
+  readonly #files = new LRUCache<string, { stamp: string; parsed: ParsedComposition }>({
+    max: PREPARED_GRAPHS,
+  });
+  /** The #prepared key of each parsed composition (serialising its schemas is not free). */
+  readonly #keys = new WeakMap<Composition, Map<string, string>>();
 
   constructor(
     readonly root: string | undefined,
@@ -160,7 +166,7 @@ class LoadedEngine implements Engine {
     input: unknown,
     options: RunOptions = {},
   ): Promise<RunResult> {
-    const parsed = typeof graph === 'string' ? readCompositionFile(graph) : parseCompositionValue(graph);
+    const parsed = typeof graph === 'string' ? this.readGraphFile(graph) : parseCompositionValue(graph);
     const prepared = this.prepare(parsed, options);
     const value = runInput(prepared.input, input, options.freeze ?? true);
     const { output, executionId } = await executePlan(prepared.plan, value, {
@@ -181,25 +187,53 @@ class LoadedEngine implements Engine {
   /** Checks a graph once per graph and policy; a graph that does not check throws its errors. */
   private prepare(parsed: ParsedComposition, options: RunOptions): Prepared {
     const { composition } = parsed;
-    const id = compositionId(composition.root);
     const policy = {
       strict: options.strict ?? false,
       ...(options.allowEffects === undefined ? {} : { allowEffects: options.allowEffects }),
       ...(options.denyEffects === undefined ? {} : { denyEffects: options.denyEffects }),
     };
     // The id covers the root only: the declared contract and the policy are part of the key.
-    const key = `${id} ${canonicalJson({ input: composition.input, output: composition.output, policy })}`;
+    const policyKey = canonicalJson(policy);
+    let keys = this.#keys.get(composition);
+    if (keys === undefined) this.#keys.set(composition, (keys = new Map()));
+    let key = keys.get(policyKey);
+    if (key === undefined) {
+      key = `${compositionId(composition.root)} ${canonicalJson({ input: composition.input, output: composition.output, policy })}`;
+      keys.set(policyKey, key);
+    }
     const known = this.#prepared.get(key);
     if (known !== undefined) return known;
     const report = this.checkParsed(parsed, policy);
     if (!report.ok) throw checkFailure(report);
     const prepared = {
-      compositionId: id,
+      compositionId: report.compositionId!,
       plan: buildPlan(composition.root, report.stages),
       input: report.input!,
     };
     this.#prepared.set(key, prepared);
     return prepared;
+  }
+
+  /**
+   * A graph file, parsed once while it stays the same file: a scheduler fires the same graph
+   * every minute, and re-reading a large declared input schema cost more than a small run.
+   * An edit (new mtime, size or inode) is read again.
+   */
+  private readGraphFile(path: string): ParsedComposition {
+    // As readCompositionFile reads it: relative to the process's working directory.
+    const absolute = resolve(path);
+    let stamp: string | undefined;
+    try {
+      const stats = statSync(absolute);
+      stamp = `${String(stats.ino)}:${String(stats.size)}:${String(stats.mtimeMs)}`;
+    } catch {
+      // Unreadable: readCompositionFile reports it with its own code and place.
+    }
+    const known = this.#files.get(absolute);
+    if (stamp !== undefined && known?.stamp === stamp) return known.parsed;
+    const parsed = readCompositionFile(path);
+    if (stamp !== undefined) this.#files.set(absolute, { stamp, parsed });
+    return parsed;
   }
 
   // Async by contract (ENGINE §8), though checking itself is synchronous today: callers

@@ -1,5 +1,5 @@
 // engine.run (ENGINE §8): resolve → check (once per graph) → validate the input → execute.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEngine, NoetherError } from '../../engine/index.js';
@@ -146,5 +146,16 @@ describe('engine.run', () => {
       const { output } = await engine.run(shoutAndCount, { text: `run ${i}` });
       expect(output).toMatchObject({ loud: { text: `RUN ${i}!` } });
     }
+  });
+
+  it('reads a graph file again once it is edited (the scheduler keeps one engine)', async () => {
+    const { root, engine } = await engineIn({ 'g.json': JSON.stringify(shoutAndCount) });
+    const path = join(root, 'g.json');
+    expect((await engine.run(path, { text: 'a b' })).output).toMatchObject({ loud: { text: 'A B!' } });
+    const countOnly = { ...shoutAndCount, root: { op: 'Stage', id: 'words' } };
+    writeFileSync(path, JSON.stringify(countOnly, null, 2));
+    const { output, compositionId: id } = await engine.run(path, { text: 'a b' });
+    expect(output).not.toHaveProperty('loud');
+    expect(id).toBe(compositionId(countOnly.root));
   });
 });
