@@ -195,7 +195,7 @@ class LoadedEngine implements Engine {
     // The id covers the root only: the declared contract and the policy are part of the key.
     const policyKey = canonicalJson(policy);
     let keys = this.#keys.get(composition);
-    if (keys === undefined) this.#keys.set(composition, (keys = new Map()));
+    if (keys === undefined) this.#keys.set(composition, (keys = new Map<string, string>()));
     let key = keys.get(policyKey);
     if (key === undefined) {
       key = `${compositionId(composition.root)} ${canonicalJson({ input: composition.input, output: composition.output, policy })}`;
