@@ -141,9 +141,14 @@ function failure(result: SprintResult): NoetherError | undefined {
 }
 
 function planTable(tasks: readonly PlanTask[]): string {
-  const rows = [['task', 'title', 'after'], ...tasks.map((t) => [t.id, t.title, t.depends_on.join(', ') || '-'])];
+  const rows = [
+    ['task', 'title', 'after'],
+    ...tasks.map((t) => [t.id, t.title, t.depends_on.join(', ') || '-']),
+  ];
   const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map(([id, title, after]) => `${id!.padEnd(widths[0]!)}  ${title!.padEnd(widths[1]!)}  ${after!}`).join('\n');
+  return rows
+    .map(([id, title, after]) => `${id!.padEnd(widths[0]!)}  ${title!.padEnd(widths[1]!)}  ${after!}`)
+    .join('\n');
 }
 
 function indent(text: string): string {

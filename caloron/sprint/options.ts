@@ -128,7 +128,9 @@ export function readSprintOptions(
 
 /** The goal's slug, cut to the id length: "Add a health endpoint" → "add-a-health-endpoint". */
 export function sprintIdOf(goal: string): string {
-  const id = slugOf(goal).slice(0, 64).replace(/[-_]+$/, '');
+  const id = slugOf(goal)
+    .slice(0, 64)
+    .replace(/[-_]+$/, '');
   if (id === '')
     throw usage(`cannot derive a sprint id from the goal ${JSON.stringify(goal)}: give --sprint-id`);
   return id;

@@ -17,7 +17,13 @@ import {
   type TickOutcome,
   type TickReporter,
 } from '../demo/index.js';
-import { sprintTickJob, TICK_GRAPH_IN_PROJECT, writeSprintSchedule, type SprintForge, type TickJob } from './job.js';
+import {
+  sprintTickJob,
+  TICK_GRAPH_IN_PROJECT,
+  writeSprintSchedule,
+  type SprintForge,
+  type TickJob,
+} from './job.js';
 import type { SprintOptions } from './options.js';
 
 const FULL_CYCLE = join(PROJECT_ROOT, 'compositions', 'full_cycle.json');
@@ -105,7 +111,10 @@ export async function runSprint(
 type RunOptions = { env: Readonly<Record<string, string | undefined>>; signal?: AbortSignal };
 
 async function plan(engine: Engine, options: SprintOptions, runOptions: RunOptions): Promise<PlanTask[]> {
-  const input = { goal: options.goal, ...(options.constraints === undefined ? {} : { constraints: options.constraints }) };
+  const input = {
+    goal: options.goal,
+    ...(options.constraints === undefined ? {} : { constraints: options.constraints }),
+  };
   const planned = await engine.run(FULL_CYCLE, input, runOptions);
   return (planned.output as { tasks: PlanTask[] }).tasks;
 }
