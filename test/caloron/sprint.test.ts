@@ -151,3 +151,24 @@ describe('caloron sprint', () => {
     expect(existsSync(join(kv, 'add-a-health-endpoint.json'))).toBe(false);
   });
 });
+
+describe('caloron sprint --json', () => {
+  it('prints one event per line, and a second run of the same sprint resumes without new issues', async () => {
+    const args = ['Add a health endpoint', '--sprint-id', 'twice', '--plan', TWO_TASKS, '--json'];
+    const events = async () => {
+      const run = await sprint(args);
+      expect([run.exitCode, run.stderr]).toEqual([0, '']);
+      return run.stdout.split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    };
+    const first = await events();
+    expect(first.map((e) => e.event)).toEqual(['planned', 'kicked_off', 'job']);
+    expect(first[0]).toMatchObject({ from: 'plan file', tasks: [{ id: 'a' }, { id: 'b' }] });
+    expect(first[1]).toMatchObject({ sprint_id: 'twice', resumed: false });
+    expect(first[2]).toMatchObject({ job: { name: 'sprint-tick-twice', cron: '* * * * *' } });
+    const second = await events();
+    expect(second[1]).toMatchObject({ resumed: true, tasks: [{ created: false }, { created: false }] });
+    expect((second[1] as { tasks: unknown[] }).tasks).toEqual(
+      (first[1] as { tasks: { created: boolean }[] }).tasks.map((t) => ({ ...t, created: false })),
+    );
+  });
+});
