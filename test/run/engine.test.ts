@@ -152,7 +152,7 @@ describe('engine.run', () => {
     const { root, engine } = await engineIn({ 'g.json': JSON.stringify(shoutAndCount) });
     const path = join(root, 'g.json');
     expect((await engine.run(path, { text: 'a b' })).output).toMatchObject({ loud: { text: 'A B!' } });
-    const countOnly = { ...shoutAndCount, root: { op: 'Stage', id: 'words' } };
+    const countOnly = { ...shoutAndCount, root: { op: 'Stage' as const, id: 'words' } };
     writeFileSync(path, JSON.stringify(countOnly, null, 2));
     const { output, compositionId: id } = await engine.run(path, { text: 'a b' });
     expect(output).not.toHaveProperty('loud');
