@@ -172,3 +172,33 @@ describe('caloron sprint --json', () => {
     );
   });
 });
+
+describe('caloron sprint --run, interrupted', () => {
+  it('stops on SIGINT after a tick with NOE_CANCELLED, the state kept for the next run', async () => {
+    const child = sprint([
+      'Add a health endpoint',
+      '--sprint-id',
+      'stopped',
+      '--plan',
+      TWO_TASKS,
+      '--run',
+      '--ticks-every',
+      '30',
+    ]);
+    let stdout = '';
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (/^tick 1: /m.test(stdout)) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    const run = await child;
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toMatch(/NOE_CANCELLED: interrupted \(1 InProgress, 1 Pending\)/);
+    const state = JSON.parse(readFileSync(join(environment.kvDir, 'stopped.json'), 'utf8')) as {
+      state: { tasks: Record<string, { status: string }> };
+    };
+    expect(state.state.tasks.a?.status).toBe('InProgress');
+  });
+});
