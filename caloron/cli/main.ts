@@ -11,6 +11,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   // Imported on use: the shell starts `caloron harness` for every agent, and the harness
   // has no use for the engine, scheduler and stages the demo loads.
   demo: async (args) => (await import('./demo.js')).demoCommand(args),
+  sprint: async (args) => (await import('./sprint.js')).sprintCommand(args),
   forge: forgeCommand,
   shell: shellCommand,
   harness: harnessCommand,
@@ -21,6 +22,7 @@ const USAGE = `usage: caloron <command>
 Caloron runs software sprints with AI agents on the noether-ts engine.
 Commands:
   demo    run a whole sprint offline: forge, shell, stub agents, scheduler, retro (caloron demo --help)
+  sprint  plan a goal, kick it off on a forge, tick it (caloron sprint --help)
   forge   serve the embedded GitHub-compatible forge (caloron forge --help)
   shell   serve the Caloron shell that runs agents (caloron shell --help)
   harness run one agent as the shell's harness.json says (caloron harness --help)

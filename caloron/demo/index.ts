@@ -16,7 +16,13 @@ export {
   type DemoPlaces,
   type DemoReporter,
   type DemoResult,
-  type DemoTick,
 } from './run.js';
+export {
+  tickUntilSettled,
+  type SprintTick,
+  type TickLoopOptions,
+  type TickOutcome,
+  type TickReporter,
+} from './tick-loop.js';
 export { demoScheduleConfig, tickCron, TICK_JOB, writeDemoSchedule } from './schedule.js';
 export { renderTaskTable, renderTickLine, statusSummary, type TickOutput } from './table.js';

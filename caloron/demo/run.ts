@@ -9,13 +9,12 @@
 // still running (everything is closed in `finally`), or tick without the scheduler.
 import { loadEngine, type Engine } from '../../engine/engine.js';
 import { isNoetherError, NoetherError } from '../../engine/errors.js';
-import { openSchedule } from '../../engine/schedule/index.js';
-import type { AgentRecord, DagState, PlanTask } from '../../schemas/generated/types.js';
-import { readAgents, readTickState } from '../../stages/sprint/kv-store.js';
+import type { DagState, PlanTask } from '../../schemas/generated/types.js';
+import { readTickState } from '../../stages/sprint/kv-store.js';
 import { startSprintEnvironment, type SprintEnvironment } from './environment.js';
 import { COMPOSITIONS, PROJECT_ROOT } from './paths.js';
 import { TICK_JOB, tickCron, writeDemoSchedule } from './schedule.js';
-import type { TickOutput } from './table.js';
+import { tickUntilSettled, type TickOutcome, type TickReporter } from './tick-loop.js';
 
 export interface DemoOptions {
   /** Holds everything the run makes: forge/, kv/, worktrees/, reports/, scheduler.json. */
@@ -43,22 +42,12 @@ export interface DemoPlaces {
   schedulerConfig: string;
 }
 
-export interface DemoTick {
-  n: number;
-  output: TickOutput;
-  state: DagState;
-  agents: Readonly<Record<string, AgentRecord | undefined>>;
-}
-
-export interface DemoReporter {
+export interface DemoReporter extends TickReporter {
   /** The environment is up and the plan kicked off; ticks follow. */
   started(places: DemoPlaces, sprintId: string): void;
-  tick(tick: DemoTick): void;
-  /** A fire that failed or was skipped for a lock: the loop goes on. */
-  note(text: string): void;
 }
 
-export type DemoOutcome = 'complete' | 'stuck' | 'timeout' | 'interrupted';
+export type DemoOutcome = TickOutcome;
 
 export interface DemoResult {
   sprintId: string;
@@ -101,14 +90,16 @@ export async function runDemo(options: DemoOptions, reporter: DemoReporter): Pro
       schedulerConfig,
     };
     reporter.started(places, sprintId);
-    const { outcome, ticks } = await tickUntilSettled(
-      engine,
-      environment,
+    const { outcome, ticks } = await tickUntilSettled(engine, {
       sprintId,
       schedulerConfig,
-      options,
+      job: TICK_JOB,
+      env: environment.env,
+      kvDir: environment.kvDir,
+      timeoutMs: options.timeoutMs,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
       reporter,
-    );
+    });
     const state = readTickState(environment.kvDir, sprintId).state;
     const result: DemoResult = { sprintId, outcome, ticks, state, places };
     if (outcome === 'complete' || outcome === 'stuck') {
@@ -145,56 +136,4 @@ async function kickoff(
       });
     throw error;
   }
-}
-
-/** Runs the scheduler until a tick says complete or stuck, the time is up, or the signal fires. */
-async function tickUntilSettled(
-  engine: Engine,
-  environment: SprintEnvironment,
-  sprintId: string,
-  schedulerConfig: string,
-  options: DemoOptions,
-  reporter: DemoReporter,
-): Promise<{ outcome: DemoOutcome; ticks: number }> {
-  let ticks = 0;
-  let outcome: DemoOutcome | undefined;
-  let wake: () => void = () => {};
-  const woken = new Promise<void>((resolve) => (wake = resolve));
-  // The first reason to stop wins; a tick that ends after it is not reported.
-  const settle = (reason: DemoOutcome) => {
-    outcome ??= reason;
-    wake();
-  };
-  const { scheduler } = await openSchedule(engine, schedulerConfig, {
-    env: environment.env,
-    onEvent: (event) => {
-      if (event.event === 'failed') reporter.note(`tick failed: ${event.code}: ${event.message}`);
-      else if (event.event === 'skipped' && event.reason === 'locked')
-        reporter.note(`tick skipped: another scheduler (pid ${String(event.holder?.pid)}) holds ${TICK_JOB}`);
-    },
-    onOutput: (_job, result) => {
-      if (outcome !== undefined) return;
-      const output = result.output as TickOutput;
-      ticks += 1;
-      const state = readTickState(environment.kvDir, sprintId).state;
-      reporter.tick({ n: ticks, output, state, agents: readAgents(environment.kvDir, sprintId) });
-      if (output.complete) settle('complete');
-      else if (output.stuck) settle('stuck');
-    },
-  });
-  const timer = setTimeout(() => settle('timeout'), options.timeoutMs);
-  const interrupt = () => settle('interrupted');
-  options.signal?.addEventListener('abort', interrupt, { once: true });
-  if (options.signal?.aborted === true) interrupt();
-  scheduler.start();
-  // The first tick at once rather than at the next cron second: kickoff left Ready tasks.
-  void scheduler.fire(TICK_JOB);
-  await woken;
-  clearTimeout(timer);
-  options.signal?.removeEventListener('abort', interrupt);
-  // A tick cut short is safe: the next tick (of this sprint, in any process) resumes from
-  // the journal and the persisted state. Waiting for it would only delay the stop.
-  if (outcome === 'timeout' || outcome === 'interrupted') scheduler.abort();
-  await scheduler.stop();
-  return { outcome: outcome ?? 'interrupted', ticks };
 }
