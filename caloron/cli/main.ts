@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `caloron` executable: a table of commands, each a module of its own. The sprint
-// command `demo` runs a whole sprint offline.
+// The `caloron` executable: a table of commands, each a module of its own. `sprint` runs a
+// sprint from a goal on a forge; `demo` runs a whole sprint offline.
 import { packageVersion } from '../../engine/cli/index.js';
 import { isNoetherError } from '../../engine/errors.js';
 import { forgeCommand } from './forge.js';

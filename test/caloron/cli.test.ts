@@ -1,5 +1,5 @@
-// The `caloron` executable as a real process: until its sprint commands land it answers
-// --help and --version, and refuses anything else with a usage error.
+// The `caloron` executable as a real process: --help and --version, and a usage error for
+// an unknown command (each command has its own suite).
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
