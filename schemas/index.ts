@@ -84,7 +84,13 @@ function localRef(
   const hash = ref.indexOf('#');
   const target = hash === -1 ? ref : ref.slice(0, hash);
   const fragment = hash === -1 ? '' : ref.slice(hash + 1);
-  if (target === '') return `#/$defs/${ownDefsPrefix}${fragment.replace(/^\/\$defs\//, '')}`;
+  if (target === '') {
+    const inner = fragment.replace(/^\/\$defs\//, '');
+    // An included file's own defs are bundled as they are reached; a bundle's top file
+    // (prefix '') has its defs added by `bundled` instead.
+    if (ownDefsPrefix === `${defName(file)}__`) includeDef(file, inner, defs);
+    return `#/$defs/${ownDefsPrefix}${inner}`;
+  }
   if (!target.endsWith(SUFFIX) || target.includes('://'))
     throw new NoetherError(
       'NOE_SCHEMA_INVALID',
@@ -95,8 +101,10 @@ function localRef(
     );
   const path = resolve(dirname(file), target);
   const name = defName(path);
-  includeFile(path, defs);
-  if (fragment === '') return `#/$defs/${name}`;
+  if (fragment === '') {
+    includeRoot(path, defs);
+    return `#/$defs/${name}`;
+  }
   const inner = /^\/\$defs\/([^/]+)$/.exec(fragment);
   if (inner === null)
     throw new NoetherError(
@@ -106,18 +114,38 @@ function localRef(
         place: { file },
       },
     );
+  includeDef(path, inner[1] ?? '', defs);
   return `#/$defs/${name}__${inner[1] ?? ''}`;
 }
 
-/** Adds a domain file (and what it reaches) to `defs`, once. */
-function includeFile(path: string, defs: Record<string, JsonSchema>): void {
+/**
+ * Adds a file's root schema (and what it reaches) to `defs`, once. Only what a ref reaches
+ * is bundled: a ref to one `$defs` entry of a file does not drag in the rest of it.
+ */
+function includeRoot(path: string, defs: Record<string, JsonSchema>): void {
   const name = defName(path);
   if (name in defs) return;
-  const schema = readSchemaFile(path);
   defs[name] = true; // placeholder: recursive refs back to this file stop here
-  defs[name] = localise(schema, path, `${name}__`, defs) as JsonSchema;
-  for (const [inner, sub] of Object.entries(ownDefs(schema)))
-    defs[`${name}__${inner}`] = localise(sub, path, `${name}__`, defs) as JsonSchema;
+  defs[name] = localise(readSchemaFile(path), path, `${name}__`, defs) as JsonSchema;
+}
+
+/** Adds one `$defs` entry of a file (and what it reaches) to `defs`, once. */
+function includeDef(path: string, inner: string, defs: Record<string, JsonSchema>): void {
+  const key = `${defName(path)}__${inner}`;
+  if (key in defs) return;
+  const sub = ownDefs(readSchemaFile(path))[inner];
+  if (sub === undefined)
+    throw new NoetherError('NOE_SCHEMA_INVALID', `${path}: it has no $defs entry "${inner}"`, {
+      place: { file: path, pointer: `/$defs/${inner}` },
+    });
+  defs[key] = true;
+  defs[key] = localise(sub, path, `${defName(path)}__`, defs) as JsonSchema;
+}
+
+/** Adds a file's root and every one of its `$defs` (the type generator declares them all). */
+function includeFile(path: string, defs: Record<string, JsonSchema>): void {
+  includeRoot(path, defs);
+  for (const inner of Object.keys(ownDefs(readSchemaFile(path)))) includeDef(path, inner, defs);
 }
 
 function ownDefs(schema: JsonSchemaObject): Record<string, unknown> {

@@ -71,7 +71,6 @@ export interface CaloronSchemas {
   escalation?: Escalation;
   event?: Event;
   'execute-request'?: ExecuteRequest;
-  'forge-config'?: ForgeConfig;
   'forge-config__repo'?: RepoName;
   'forge-config__host'?: ForgeHost;
   'forge-config__token_env'?: TokenEnv;
@@ -79,6 +78,7 @@ export interface CaloronSchemas {
   'execute-result'?: ExecuteResult;
   'feedback-analysis'?: FeedbackAnalysis;
   'feedback-item'?: FeedbackItem;
+  'forge-config'?: ForgeConfig;
   'harness-config'?: HarnessConfig;
   'health-result'?: HealthResult;
   interventions?: Interventions;
@@ -494,14 +494,6 @@ export interface ExecuteRequest {
   actions: Action[];
 }
 /**
- * Which forge and repository a stage talks to (CALORON §3–§4): every forge stage takes these three fields, and one forge client is built from them.
- */
-export interface ForgeConfig {
-  repo: RepoName;
-  host: ForgeHost;
-  token_env: TokenEnv;
-}
-/**
  * What execute_actions did this tick (CALORON §2): the keys of the actions performed this tick (a key already in the journal is skipped, not listed), and one entry per action that failed (retried on the next tick).
  */
 export interface ExecuteResult {
@@ -540,6 +532,14 @@ export interface AgentFeedback {
   time_to_complete_min: number;
   self_assessment: 'completed' | 'partial' | 'blocked' | 'failed' | 'crashed';
   notes?: string;
+}
+/**
+ * Which forge and repository a stage talks to (CALORON §3–§4): every forge stage takes these three fields, and one forge client is built from them.
+ */
+export interface ForgeConfig {
+  repo: RepoName;
+  host: ForgeHost;
+  token_env: TokenEnv;
 }
 /**
  * harness.json: what the shell tells one agent harness run (CALORON §6, the shell ↔ harness contract). Written atomically by the shell into the agent's run directory, read by `caloron harness --config FILE`. Tokens are never in it: the forge token is read from the environment variable token_env names, the shell token from CALORON_SHELL_TOKEN.
