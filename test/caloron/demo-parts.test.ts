@@ -13,38 +13,15 @@ import {
   tickCron,
   type TickOutput,
 } from '../../caloron/demo/index.js';
-import type { AgentRecord, DagState, Task } from '../../schemas/generated/types.js';
+import type { AgentRecord } from '../../schemas/generated/types.js';
 import { repo } from '../cli/in-process.js';
 import { rejection } from '../rejection.js';
+import { state, task } from '../stages/dag/fixtures.js';
 import { tempProject } from '../temp-project.js';
 
 const fixtures = join(repo, 'test/fixtures/demo');
 /** Broken JSON is made on the fly: a fixture file of it would fail the repository's format check. */
 const BROKEN_JSON = '[\n  { "id": "a", "title": "Unclosed", "depends_on": [] ,\n';
-
-function task(id: string, fields: Partial<Task> = {}): Task {
-  return {
-    id,
-    title: `Task ${id}`,
-    status: 'Pending',
-    depends_on: [],
-    agent_id: `dev-${id}`,
-    reviewer_id: `reviewer-${id}`,
-    issue_number: null,
-    pr_number: null,
-    started_at: null,
-    completed_at: null,
-    status_changed_at: null,
-    review_cycles: 0,
-    intervention_count: 0,
-    action_seq: 0,
-    ...fields,
-  };
-}
-
-function state(...tasks: Task[]): DagState {
-  return { sprint_id: 's1', tasks: Object.fromEntries(tasks.map((t) => [t.id, t])) } as DagState;
-}
 
 function agent(agentId: string, taskId: string, status: AgentRecord['status']): AgentRecord {
   return {
@@ -73,39 +50,39 @@ const quiet: TickOutput = {
 describe('renderTaskTable', () => {
   it('prints one aligned row per task in plan order: id, title, status, issue, PR, agent', () => {
     const table = renderTaskTable(
-      state(
+      state([
         task('a', { status: 'Done', issue_number: 1, pr_number: 5 }),
         task('b', { status: 'InProgress', issue_number: 2 }),
         task('c', { status: 'InReview', issue_number: 3, pr_number: 6 }),
         task('d'),
-      ),
+      ]),
     );
     expect(table.split('\n')).toEqual([
       'task  title   status      issue  PR  agent',
-      '----  ------  ----------  -----  --  ----------',
+      '----  ------  ----------  -----  --  -----',
       'a     Task a  Done        #1     #5  -',
       'b     Task b  InProgress  #2     -   dev-b',
-      'c     Task c  InReview    #3     #6  reviewer-c',
+      'c     Task c  InReview    #3     #6  rev-c',
       'd     Task d  Pending     -      -   -',
     ]);
   });
 
   it("shows the agent's process status from the shell's records of that task", () => {
-    const table = renderTaskTable(state(task('b', { status: 'InProgress', issue_number: 2 })), {
+    const table = renderTaskTable(state([task('b', { status: 'InProgress', issue_number: 2 })]), {
       'dev-b': agent('dev-b', 'b', 'running'),
     });
     expect(table.split('\n')[2]).toMatch(/dev-b \(running\)$/);
   });
 
   it('ignores a record of the same agent id on another task', () => {
-    const table = renderTaskTable(state(task('b', { status: 'InProgress' })), {
+    const table = renderTaskTable(state([task('b', { status: 'InProgress' })]), {
       'dev-b': agent('dev-b', 'z', 'failed'),
     });
     expect(table.split('\n')[2]).toMatch(/dev-b$/);
   });
 
   it('clips long titles so the table keeps its width', () => {
-    const table = renderTaskTable(state(task('a', { title: 'x'.repeat(80) })));
+    const table = renderTaskTable(state([task('a', { title: 'x'.repeat(80) })]));
     expect(table.split('\n')[2]).toContain(`${'x'.repeat(31)}…`);
     expect(table).not.toContain('x'.repeat(32));
   });
@@ -135,7 +112,7 @@ describe('renderTickLine', () => {
 describe('statusSummary', () => {
   it('counts the tasks in each status, in order of first appearance', () => {
     const summary = statusSummary(
-      state(task('a', { status: 'Done' }), task('b'), task('c', { status: 'Done' })),
+      state([task('a', { status: 'Done' }), task('b'), task('c', { status: 'Done' })]),
     );
     expect(summary).toBe('2 Done, 1 Pending');
   });
