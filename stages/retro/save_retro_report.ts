@@ -3,24 +3,13 @@
 // `<reports>/<sprint_id>.learnings.json` under $CALORON_REPORTS_DIR (else
 // ~/.caloron/reports). Both writes are atomic, so a reader never sees half a report.
 import { mkdir } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { NoetherError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../../engine/fs/atomic.js';
 import { defineStage } from '../../engine/stage/index.js';
 import type { SaveRetroReportInput, SaveRetroReportOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
-
-/** `$CALORON_REPORTS_DIR`, else `$HOME/.caloron/reports`, from the run's environment. */
-function reportsDirectory(env: Readonly<Record<string, string | undefined>>): string {
-  const configured = env.CALORON_REPORTS_DIR;
-  if (configured !== undefined && configured !== '') return resolve(configured);
-  const home = env.HOME;
-  if (home !== undefined && home !== '' && isAbsolute(home)) return join(home, '.caloron', 'reports');
-  throw new NoetherError(
-    'NOE_USAGE',
-    'cannot tell where retro reports go: set CALORON_REPORTS_DIR (or HOME, for ~/.caloron/reports)',
-  );
-}
+import { caloronFolder } from '../sprint/kv-store.js';
 
 export const saveRetroReport = defineStage<SaveRetroReportInput, SaveRetroReportOutput>({
   name: 'save_retro_report',
@@ -28,7 +17,7 @@ export const saveRetroReport = defineStage<SaveRetroReportInput, SaveRetroReport
   ...stageSchemas('save_retro_report'),
   effects: ['FsWrite', 'Fallible'],
   run: async ({ sprint_id: sprintId, report }, ctx) => {
-    const dir = reportsDirectory(ctx.env);
+    const dir = caloronFolder(ctx.env, 'reports');
     // The id rule (checked at the boundary) keeps both names inside dir.
     const reportPath = join(dir, `${sprintId}.md`);
     const learningsPath = join(dir, `${sprintId}.learnings.json`);

@@ -26,19 +26,35 @@ const SUFFIXES = {
 } as const;
 export type SprintFile = keyof typeof SUFFIXES;
 
+/** Caloron's folders: where each is configured, and its place under `~/.caloron`. */
+const FOLDERS = {
+  kv: { variable: 'CALORON_KV_DIR', holds: 'the sprint state lives' },
+  reports: { variable: 'CALORON_REPORTS_DIR', holds: 'retro reports go' },
+} as const;
+
 /**
- * `$CALORON_KV_DIR`, else `$HOME/.caloron/kv`, read from the environment the engine hands
- * the stage (never process.env, so a run's environment is the only input).
+ * `$CALORON_KV_DIR` (or `$CALORON_REPORTS_DIR`), else `$HOME/.caloron/kv` (`reports`), read
+ * from the environment the engine hands the stage (never process.env, so a run's
+ * environment is the only input).
  */
-export function kvDirectory(env: Readonly<Record<string, string | undefined>>): string {
-  const configured = env.CALORON_KV_DIR;
+export function caloronFolder(
+  env: Readonly<Record<string, string | undefined>>,
+  folder: keyof typeof FOLDERS,
+): string {
+  const { variable, holds } = FOLDERS[folder];
+  const configured = env[variable];
   if (configured !== undefined && configured !== '') return resolve(configured);
   const home = env.HOME;
-  if (home !== undefined && home !== '' && isAbsolute(home)) return join(home, '.caloron', 'kv');
+  if (home !== undefined && home !== '' && isAbsolute(home)) return join(home, '.caloron', folder);
   throw new NoetherError(
     'NOE_USAGE',
-    'cannot tell where the sprint state lives: set CALORON_KV_DIR (or HOME, for ~/.caloron/kv)',
+    `cannot tell where ${holds}: set ${variable} (or HOME, for ~/.caloron/${folder})`,
   );
+}
+
+/** The sprint KV directory (CALORON §1). */
+export function kvDirectory(env: Readonly<Record<string, string | undefined>>): string {
+  return caloronFolder(env, 'kv');
 }
 
 /** The path of one of a sprint's files; refuses any id outside the id rule before building it. */

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { NoetherError } from '../../../engine/errors.js';
 import {
+  caloronFolder,
   kvDirectory,
   readAgents,
   readTickState,
@@ -32,6 +33,18 @@ describe('kvDirectory', () => {
     const error = thrownBy(() => kvDirectory({}));
     expect(error.code).toBe('NOE_USAGE');
     expect(error.message).toContain('CALORON_KV_DIR');
+  });
+});
+
+describe('caloronFolder', () => {
+  it('finds the reports folder the same way: CALORON_REPORTS_DIR, else ~/.caloron/reports', () => {
+    expect(caloronFolder({ CALORON_REPORTS_DIR: '/srv/reports', HOME: '/home/u' }, 'reports')).toBe(
+      '/srv/reports',
+    );
+    expect(caloronFolder({ HOME: '/home/u' }, 'reports')).toBe('/home/u/.caloron/reports');
+    expect(thrownBy(() => caloronFolder({ HOME: 'relative' }, 'reports')).message).toContain(
+      'CALORON_REPORTS_DIR',
+    );
   });
 });
 
