@@ -8,10 +8,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { isNoetherError, type ErrorCode } from '../engine/errors.js';
+import { isJsonObject } from '../engine/json/value.js';
+import type { SpawnRequest } from '../schemas/generated/types.js';
+import { domainSchema } from '../schemas/index.js';
 import type { AgentsStore } from './agents-store.js';
 import { FRAMEWORK_NAMES } from './frameworks/index.js';
 import { isAlive } from './process-facts.js';
-import type { Heartbeat, SpawnContext, Spawner } from './spawner.js';
+import type { Heartbeat, Spawner } from './spawner.js';
 
 const BODY_LIMIT = 64 * 1024;
 const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
@@ -22,22 +25,23 @@ const agentRef = {
   properties: { sprint_id: id, agent_id: id },
 } as const;
 
+/**
+ * POST /spawn's body: the SpawnRequest every caller sends (schemas/domain/spawn-request.schema.json,
+ * also shell_spawn_agent's input), closed, and narrowed where only the shell knows better: the
+ * frameworks it can run, and owner and name usable as folder names under the worktree root (no
+ * leading dot or dash, at most 100 characters). Each narrowing accepts a subset of the shared
+ * field, so the shell never takes what a caller's own check refuses.
+ */
+const spawnRequest = domainSchema('spawn-request');
 const spawnBody = {
-  type: 'object',
-  required: ['sprint_id', 'task_id', 'agent_id', 'role', 'repo'],
+  ...spawnRequest,
   additionalProperties: false,
   properties: {
-    sprint_id: id,
-    task_id: id,
-    agent_id: id,
-    role: { enum: ['developer', 'reviewer'] },
+    ...(isJsonObject(spawnRequest.properties) ? spawnRequest.properties : {}),
     framework: { enum: FRAMEWORK_NAMES },
     repo: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}/[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$' },
-    issue_number: { type: 'integer', minimum: 1 },
-    pr_number: { type: 'integer', minimum: 1 },
-    prompt: { type: 'string', maxLength: 32768 },
   },
-} as const;
+};
 
 const heartbeatBody = {
   type: 'object',
@@ -110,7 +114,7 @@ export function buildServer({ token, spawner, store }: ServerParts): FastifyInst
 
   app.get('/health', () => ({ ok: true }));
 
-  app.post<{ Body: SpawnContext }>('/spawn', { schema: { body: spawnBody } }, async (request) => {
+  app.post<{ Body: SpawnRequest }>('/spawn', { schema: { body: spawnBody } }, async (request) => {
     const agent = await spawner.spawn(request.body);
     return { ok: true, pid: agent.pid, agent };
   });

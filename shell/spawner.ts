@@ -10,25 +10,15 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { NoetherError } from '../engine/errors.js';
 import { writeFileAtomic } from '../engine/fs/atomic.js';
-import type { AgentRecord } from '../schemas/generated/types.js';
+import type { AgentRecord, SpawnRequest } from '../schemas/generated/types.js';
 import { openForgeClient } from '../stages/github/client/index.js';
 import type { AgentsStore } from './agents-store.js';
 import { FRAMEWORK_CREDENTIALS } from './frameworks/index.js';
 import { processStart, stopGroup } from './process-facts.js';
 import type { Worktrees } from './worktree.js';
 
-/** POST /spawn's body (stages/dag/shell-client.ts SpawnRequest). */
-export interface SpawnContext {
-  sprint_id: string;
-  task_id: string;
-  agent_id: string;
-  role: 'developer' | 'reviewer';
-  framework?: string;
-  repo: string;
-  issue_number?: number;
-  pr_number?: number;
-  prompt?: string;
-}
+/** What an agent was spawned with (POST /spawn's body, the shared SpawnRequest), kept for /restart. */
+export type SpawnContext = SpawnRequest;
 
 /** POST /heartbeat's body (the shell↔harness contract). */
 export interface Heartbeat {

@@ -55,6 +55,9 @@ export type ShellUrl = string;
  */
 export type PhaseSource = 'llm' | 'template';
 export type IsTickBusyOutput = boolean;
+export type ShellSpawnAgentInput = SpawnRequest & {
+  shell_url: ShellUrl;
+};
 export type TaskIssueRequestsOutput = TaskIssueRequest[];
 
 export interface CaloronSchemas {
@@ -88,6 +91,7 @@ export interface CaloronSchemas {
   'plan-task'?: PlanTask;
   'poll-result'?: PollResult;
   'review-check'?: ReviewCheck;
+  'spawn-request'?: SpawnRequest;
   'tick-lock'?: TickLock;
   'tick-result'?: TickResult;
   'tick-state'?: TickState;
@@ -668,6 +672,20 @@ export interface ReviewCheck {
   focus: string;
   agent_prompt: string;
   framework: string;
+}
+/**
+ * What an agent is spawned with: the body of the shell's POST /spawn (CALORON §6), sent by execute_actions and shell_spawn_agent, and kept by the shell for /restart. Open like a stage input: shell_spawn_agent adds shell_url to it; the shell's route refuses unknown fields and narrows framework to the frameworks it has and repo to names safe as folder names.
+ */
+export interface SpawnRequest {
+  sprint_id: Id;
+  task_id: Id;
+  agent_id: Id;
+  role: 'developer' | 'reviewer';
+  framework?: string;
+  repo: RepoName;
+  issue_number?: number;
+  pr_number?: number;
+  prompt?: string;
 }
 /**
  * <sprint_id>.lock in the KV directory (CALORON §1): who holds the sprint's tick and until when. owner is a fresh random id per acquisition (the lock's generation); a lock whose process is gone from this host (dead pid, or a pid now reused by a process with another start time), or whose expires_at has passed, may be taken over.
@@ -1420,18 +1438,6 @@ export interface SaveTickStateOutput {
   persisted_path: string;
   complete: boolean;
   stuck: boolean;
-}
-export interface ShellSpawnAgentInput {
-  shell_url: ShellUrl;
-  sprint_id: Id;
-  task_id: Id;
-  agent_id: Id;
-  role: 'developer' | 'reviewer';
-  framework?: string;
-  repo: RepoName;
-  issue_number?: number;
-  pr_number?: number;
-  prompt?: string;
 }
 export interface ShellSpawnAgentOutput {
   pid: number | null;

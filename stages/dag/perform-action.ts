@@ -15,12 +15,12 @@
 // - a spawn or restart retried asks the shell again: the shell replaces the agent's process
 //   (CALORON §6), so the agent runs once; the window is the shell's call, not ours.
 import { isNoetherError } from '../../engine/errors.js';
-import type { Action } from '../../schemas/generated/types.js';
+import type { Action, SpawnRequest } from '../../schemas/generated/types.js';
 import type { ForgeClient } from '../github/client/types.js';
 import { ESCALATED_LABEL, openIssueOnce } from '../github/issue-once.js';
 import { mergeOnce } from '../github/merge.js';
 import type { Journal } from './journal.js';
-import type { ShellClient, SpawnRequest } from './shell-client.js';
+import type { ShellClient } from './shell-client.js';
 
 const ASSIGNED_LABEL = 'caloron:assigned';
 const REVIEW_PENDING_LABEL = 'caloron:review-pending';

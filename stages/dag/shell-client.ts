@@ -11,25 +11,13 @@ import { isJsonObject } from '../../engine/json/value.js';
 import { abortCode } from '../../engine/run/abort-code.js';
 import { networkReason } from '../../engine/run/remote.js';
 import { formatReported, reportedError, snippet } from '../../engine/run/reported-error.js';
+import type { SpawnRequest } from '../../schemas/generated/types.js';
 
 /** The token's environment variable (CALORON §6). */
 const SHELL_TOKEN_ENV = 'CALORON_SHELL_TOKEN';
 const DEFAULT_SHELL_TIMEOUT_MS = 30_000;
 /** The timeout of one shell call, in ms, from the stage's environment when the caller sets none. */
 const SHELL_TIMEOUT_ENV = 'CALORON_SHELL_TIMEOUT_MS';
-
-/** `POST /spawn` (CALORON §6). */
-export interface SpawnRequest {
-  sprint_id: string;
-  task_id: string;
-  agent_id: string;
-  role: 'developer' | 'reviewer';
-  framework?: string;
-  repo: string;
-  issue_number?: number;
-  pr_number?: number;
-  prompt?: string;
-}
 
 /** `POST /restart` (CALORON §6). */
 export interface RestartRequest {
@@ -41,6 +29,7 @@ export interface RestartRequest {
 export type ShellReply = Record<string, unknown> & { ok: true };
 
 export interface ShellClient {
+  /** `POST /spawn` (CALORON §6): the shared SpawnRequest (schemas/domain/spawn-request.schema.json). */
   spawn(request: SpawnRequest): Promise<ShellReply>;
   restart(request: RestartRequest): Promise<ShellReply>;
 }

@@ -48,7 +48,10 @@ describe('compositions/', () => {
       'sprint_tick_stateful.json',
     ]);
     for (const file of files) {
-      expect(readGraph(file).input, file).toMatchObject({ type: 'object', additionalProperties: false });
+      // Closed: a misspelt field is refused. unevaluatedProperties closes an input made of allOf parts.
+      const input = readGraph(file).input as Record<string, unknown>;
+      expect(input.type, file).toBe('object');
+      expect(input.additionalProperties ?? input.unevaluatedProperties, file).toBe(false);
       const report = await engine.check(graph(file));
       expect(report.errors, file).toEqual([]);
       expect(report.ok, file).toBe(true);
@@ -72,6 +75,29 @@ describe('compositions/', () => {
     delete handed.properties.state_path;
     handed.required = handed.required.filter((key) => key !== 'busy' && key !== 'state_path');
     expect(readGraph('sprint_tick_core.json').input).toEqual(handed);
+  });
+
+  it('declares as spawn_agent’s input exactly what shell_spawn_agent takes (the POST /spawn body and shell_url), closed', () => {
+    expect(readGraph('spawn_agent.json').input).toEqual({
+      ...stageSchemas('shell_spawn_agent').input,
+      unevaluatedProperties: false,
+    });
+  });
+
+  it('refuses a spawn_agent input with a misspelt field before asking any shell', async () => {
+    const error = await failure(
+      engine.run(graph('spawn_agent.json'), {
+        shell_url: 'http://127.0.0.1:9',
+        sprint_id: 's1',
+        task_id: 'a',
+        agent_id: 'dev-a',
+        role: 'developer',
+        repo: 'caloron/demo',
+        issue_numbr: 1,
+      }),
+    );
+    expect(error.code).toBe('NOE_INPUT_INVALID');
+    expect(error.message).toMatch(/unevaluated properties/);
   });
 });
 
