@@ -30,6 +30,7 @@ import type { ForgeState, IssueRecord, RepoRecord, ReviewRecord } from '../forge
 import type { AgentRecord, DagState, Task, TickState } from '../schemas/generated/types.js';
 import { writeMarker } from '../stages/github/marker.js';
 import { writeTickState } from '../stages/sprint/kv-store.js';
+import { deepFreeze } from '../engine/json/value.js';
 
 const repoRoot = resolve(new URL('..', import.meta.url).pathname);
 const SPRINT = 's1';
@@ -192,9 +193,11 @@ function coreWithPoll(poll: unknown): Record<string, unknown> {
 
 async function engineOnly(engine: Engine, n: number, runs: number): Promise<void> {
   const now = new Date();
-  const sprint = makeSprint(n, now, 'a'.repeat(40));
+  const sprint = deepFreeze(makeSprint(n, now, 'a'.repeat(40)));
   const since = new Date(now.getTime() - OVERLAP_MS).toISOString();
-  const graph = coreWithPoll({ events: [], polled_at: now.toISOString(), since, seen: sprint.seen });
+  // Run from a file, as the scheduler and `noether-ts run` do: the engine parses and checks it once.
+  const graph = join(work, `core-${n}.json`);
+  writeFileSync(graph, JSON.stringify(coreWithPoll({ events: [], polled_at: now.toISOString(), since, seen: sprint.seen })));
   const input = {
     sprint_id: SPRINT,
     repo: 'caloron/demo',
