@@ -29,13 +29,12 @@ export interface Digest {
 /** Scalar-only members up to this JCS length are written inline in their parent. */
 const INLINE_LIMIT = 1024;
 
-/** What is kept of a node frozen all the way down that is not written inline. */
-interface Known {
-  hash: string;
-  size: number;
-}
-
-const known = new WeakMap<object, Known>();
+/**
+ * What is kept, by identity, of each node frozen all the way down that is not written
+ * inline. Every Node has the same shape, and a kept one is handed back as it is: a state
+ * of 10,000 tasks meets 10,000 of them per new map.
+ */
+const known = new WeakMap<object, Node>();
 
 /** Throws a TypeError for a value JSON cannot carry (undefined, NaN, a function). */
 export function digest(value: unknown): Digest {
@@ -64,17 +63,21 @@ interface Node {
 
 function node(value: object): Node {
   const remembered = known.get(value);
-  if (remembered !== undefined) return { ...remembered, inline: undefined, settled: true };
+  if (remembered !== undefined) return remembered;
   const settled = Object.isFrozen(value);
   const scalars = scalarText(value);
   if (scalars !== undefined && scalars.length <= INLINE_LIMIT)
     return { size: scalars.length, inline: scalars, hash: undefined, settled };
   const composite =
     scalars === undefined ? compositeText(value) : { text: scalars, size: scalars.length, settled };
-  const sum = { hash: sha256Hex(composite.text), size: composite.size };
-  const deep = settled && composite.settled;
-  if (deep) known.set(value, sum);
-  return { ...sum, inline: undefined, settled: deep };
+  const result: Node = {
+    size: composite.size,
+    inline: undefined,
+    hash: sha256Hex(composite.text),
+    settled: settled && composite.settled,
+  };
+  if (result.settled) known.set(value, result);
+  return result;
 }
 
 /** A node's text, its members written inline or as hashes; and whether they are all settled. */
