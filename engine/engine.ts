@@ -12,7 +12,7 @@ import { parseComposition, parseCompositionValue, type ParsedComposition } from 
 import { canonicalJson } from './json/jcs.js';
 import { positionNear } from './json/parse.js';
 import { readJsonText } from './json/text.js';
-import { deepFreeze, firstNonJson } from './json/value.js';
+import { firstNonJson, frozenCopy } from './json/value.js';
 import {
   buildPlan,
   checkProven,
@@ -297,10 +297,11 @@ function runInput(schema: JsonSchema, input: unknown, freeze: boolean): unknown 
     );
   }
   // A frozen copy: the caller's value stays theirs to change, the stages' is immutable.
-  // Always a copy, even of a frozen value: its root may be frozen and its members not.
-  // Checked once frozen, through its proof (run/proof.ts): stages handed parts of it
-  // then find them proven instead of validating them again.
-  const value = freeze ? deepFreeze(structuredClone(input)) : input;
+  // Subtrees the caller already froze all the way down are shared, not copied (a root
+  // frozen over members that are not is copied). Checked once frozen, through its proof
+  // (run/proof.ts): stages handed parts of it find them proven instead of validating them
+  // again, and so does the next run handed the same frozen parts.
+  const value = freeze ? frozenCopy(input) : input;
   if (!(freeze ? checkProven(proofOf(schema), value) : compileSchema(schema)(input))) {
     const violation = validateValue(schema, input)[0];
     const at = violation?.valuePointer ?? '';

@@ -10,6 +10,7 @@ export {
 } from './engine.js';
 export {
   StageCache,
+  valueHash,
   type CacheLimits,
   type Trace,
   type TraceCall,

@@ -56,6 +56,13 @@ export function firstNonJson(value: unknown): { tokens: (string | number)[]; fou
     if (typeof v !== 'object' || !(Array.isArray(v) || isJsonObject(v)))
       return { tokens: pathOf(item), found: describeValue(v) };
     if (done.has(v)) continue;
+    const height = sealed.get(v);
+    if (height !== undefined) {
+      // Checked when it was sealed; only its place may take it past the nesting limit.
+      if (item.depth + height > MAX_JSON_DEPTH)
+        return { tokens: pathOf(item), found: `nesting deeper than ${MAX_JSON_DEPTH}` };
+      continue;
+    }
     if (onPath.has(v)) return { tokens: pathOf(item), found: 'a cycle' };
     if (item.depth >= MAX_JSON_DEPTH)
       return { tokens: pathOf(item), found: `nesting deeper than ${MAX_JSON_DEPTH}` };
@@ -93,6 +100,79 @@ function pathOf(visit: Visit): (string | number)[] {
   const tokens: (string | number)[] = [];
   for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) tokens.push(at.token!);
   return tokens.reverse();
+}
+
+/**
+ * Objects and arrays known to be JSON frozen all the way down (made, or found so, by
+ * frozenCopy), with their height: the levels of nesting they hold, themselves included.
+ */
+const sealed = new WeakMap<object, number>();
+
+/**
+ * A copy of a value firstNonJson accepted, frozen all the way down, that shares every
+ * subtree already frozen all the way down instead of copying it. A caller that keeps a
+ * large value frozen between runs (a scheduler holding a sprint state) hands it over at
+ * the cost of its new parts, and the same objects keep their proofs (run/proof.ts) and
+ * hashes (run/digest.ts) from run to run. Members that are undefined are left out, as
+ * JSON leaves them out.
+ */
+export function frozenCopy<T>(value: T): T {
+  return sealedCopy(value).value as T;
+}
+
+function sealedCopy(value: unknown): { value: unknown; height: number } {
+  if (typeof value !== 'object' || value === null) return { value, height: 0 };
+  const known = sealed.get(value);
+  if (known !== undefined) return { value, height: known };
+  let same = Object.isFrozen(value);
+  let below = 0;
+  const keep = (item: unknown): unknown => {
+    const kept = sealedCopy(item);
+    if (kept.value !== item) same = false;
+    below = Math.max(below, kept.height);
+    return kept.value;
+  };
+  let copy: unknown[] | Record<string, unknown>;
+  if (Array.isArray(value)) {
+    const items: readonly unknown[] = value;
+    copy = items.map(keep);
+  } else {
+    const record = value as Record<string, unknown>;
+    const members: Record<string, unknown> = {};
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (item === undefined) same = false;
+      // An own "__proto__" (JSON.parse makes one) is a member; assigning it would set the prototype.
+      else if (key === '__proto__')
+        Object.defineProperty(members, key, {
+          value: keep(item),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else members[key] = keep(item);
+    }
+    copy = members;
+  }
+  const result = same ? value : Object.freeze(copy);
+  sealed.set(result, below + 1);
+  return { value: result, height: below + 1 };
+}
+
+/** Objects and arrays found frozen all the way down by isDeepFrozen. */
+const deepFrozen = new WeakSet<object>();
+
+/**
+ * Whether nothing in `value` can change any more. Remembered, so a large frozen subtree
+ * met again (a sprint state in every stage input of a tick) is not walked again.
+ */
+export function isDeepFrozen(value: object): boolean {
+  if (deepFrozen.has(value) || sealed.has(value)) return true;
+  if (!Object.isFrozen(value)) return false;
+  for (const child of Object.values(value) as unknown[])
+    if (typeof child === 'object' && child !== null && !isDeepFrozen(child)) return false;
+  deepFrozen.add(value);
+  return true;
 }
 
 /** Freezes a JSON value all the way down (its own objects only: JSON values share none). */

@@ -1,6 +1,8 @@
 // The pure-stage cache (ENGINE §5): a stage whose effects are exactly Pure (or Pure +
 // Fallible) gives the same output for the same input, so its successes are kept under
-// key = SHA-256(stage id + JCS(input)). In memory it is an LRU bounded by entries and by
+// key = SHA-256(stage id + the input's content hash, digest.ts). ENGINE §5 says
+// SHA-256(stage id + JCS(input)); the content hash is as collision-resistant and does not
+// re-read a large input that is mostly unchanged. In memory it is an LRU bounded by entries and by
 // bytes (of the output's JCS text), owned by the Engine so that the runs of a long-lived
 // process (the scheduler) share it; optionally backed by a folder of `<key>.json` files
 // written atomically. Values are deep-frozen before they are kept: every consumer of a
@@ -9,8 +11,9 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { sha256Hex } from '../json/jcs.js';
+import { canonicalJson, sha256Hex } from '../json/jcs.js';
 import { deepFreeze } from '../json/value.js';
+import { digest, type Digest } from './digest.js';
 
 export interface CacheLimits {
   /** Most entries kept in memory (default 10,000). */
@@ -22,7 +25,7 @@ export interface CacheLimits {
 export interface CachedOutput {
   /** Deep-frozen. */
   value: unknown;
-  /** SHA-256 of the value's JCS text (the trace's output hash). */
+  /** The value's content hash (digest.ts; the trace's output hash). */
   hash: string;
 }
 
@@ -32,8 +35,8 @@ interface Entry extends CachedOutput {
 
 export const DEFAULT_CACHE_LIMITS = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 } as const;
 
-export function cacheKey(stageId: string, inputJcs: string): string {
-  return sha256Hex(stageId + inputJcs);
+export function cacheKey(stageId: string, inputHash: string): string {
+  return sha256Hex(`${stageId}#${inputHash}`);
 }
 
 export class StageCache {
@@ -82,22 +85,20 @@ export class StageCache {
       return undefined; // a damaged entry is a miss; the next success overwrites it
     }
     if (accept !== undefined && !accept(value)) return undefined;
-    const entry: Entry = { value: deepFreeze(value), hash: sha256Hex(text), size: text.length };
+    const frozen = deepFreeze(value);
+    const entry: Entry = { value: frozen, ...digest(frozen) };
     this.#memory.set(key, entry);
     return entry;
   }
 
-  /**
-   * Keeps a success. `jcs` is the value's JCS text, already computed for the trace hash;
-   * it is also what the folder stores, so a value read back hashes the same.
-   */
-  async set(key: string, value: unknown, jcs: string, hash: string, dir: string | undefined): Promise<void> {
-    this.#memory.set(key, { value: deepFreeze(value), hash, size: jcs.length });
+  /** Keeps a success, with its digest (already computed for the trace). The folder holds its JCS text. */
+  async set(key: string, value: unknown, { hash, size }: Digest, dir: string | undefined): Promise<void> {
+    this.#memory.set(key, { value: deepFreeze(value), hash, size });
     if (dir === undefined) return;
     if (!this.#folders.has(dir)) {
       await mkdir(dir, { recursive: true });
       this.#folders.add(dir);
     }
-    await writeFileAtomic(join(dir, `${key}.json`), jcs, { durable: false });
+    await writeFileAtomic(join(dir, `${key}.json`), canonicalJson(value), { durable: false });
   }
 }

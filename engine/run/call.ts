@@ -2,7 +2,7 @@
 // input, the input validated, the pure-stage cache asked, the stage run with its
 // context (and its own timeout), the output validated, hashed and cached, and all of it
 // recorded in the trace. This is the executor's hot path: it does lookups, never
-// compilation, and computes each value's JCS text once (for the hash and the cache key).
+// compilation, and hashes each value once (digest.ts: the trace hash is also the cache key's).
 import { isNoetherError, NoetherError } from '../errors.js';
 import { deepFreeze, isJsonObject } from '../json/value.js';
 import type { StageContext } from '../stage/types.js';
@@ -56,8 +56,8 @@ export async function callStage(
   const record = state.trace.begin(pointer, stage.name, { stage_id: stage.id }, site.item, site.attempt);
   try {
     if (state.validate) enforce(plan.input, value, 'input', label, pointer, state.freeze);
-    const inputJcs = hashInput(state, record, value);
-    const key = plan.cacheable && state.cache !== undefined ? cacheKey(stage.id, inputJcs) : undefined;
+    const inputHash = hashInput(state, record, value);
+    const key = plan.cacheable && state.cache !== undefined ? cacheKey(stage.id, inputHash) : undefined;
     if (key !== undefined) {
       const accept = state.validate ? plan.output.validate : undefined;
       const hit = await state.cache!.get(key, state.cacheDir, accept);
@@ -74,8 +74,8 @@ export async function callStage(
     // Frozen first: only a value that can no longer change may be proven (proof.ts).
     if (state.freeze) deepFreeze(output);
     if (state.validate) enforce(plan.output, output, 'output', label, pointer, state.freeze);
-    const outputJcs = hashOutput(state, record, output, label, pointer);
-    if (key !== undefined) await keep(state, key, output, outputJcs, record);
+    const size = hashOutput(state, record, output, label, pointer);
+    if (key !== undefined) await keep(state, key, output, size, record);
     state.trace.end(record, 'ok');
     return output;
   } catch (error) {
@@ -111,23 +111,23 @@ export async function callRemote(
 }
 
 function hashInput(state: RunState, record: TraceCall, value: unknown): string {
-  const { jcs, hash } = digest(value);
+  const hash = digest(value).hash;
   record.input_hash = hash;
   if (state.trace.values) record.input = value;
-  return jcs;
+  return hash;
 }
 
-/** The output's JCS text; a value JSON cannot carry (undefined, NaN, a function) breaks the contract. */
+/** The output's JCS length; a value JSON cannot carry (undefined, NaN, a function) breaks the contract. */
 function hashOutput(
   state: RunState,
   record: TraceCall,
   output: unknown,
   label: string,
   pointer: string,
-): string {
-  let jcs: string;
+): number {
+  let size: number;
   try {
-    ({ jcs, hash: record.output_hash } = digest(output));
+    ({ size, hash: record.output_hash } = digest(output));
   } catch (cause) {
     throw new NoetherError(
       'NOE_STAGE_OUTPUT_VIOLATION',
@@ -136,13 +136,13 @@ function hashOutput(
     );
   }
   if (state.trace.values) record.output = output;
-  return jcs;
+  return size;
 }
 
 /** Stores a success; a cache folder that cannot be written costs the cache, never the run. */
-async function keep(state: RunState, key: string, output: unknown, jcs: string, record: TraceCall) {
+async function keep(state: RunState, key: string, output: unknown, size: number, record: TraceCall) {
   try {
-    await state.cache!.set(key, output, jcs, record.output_hash!, state.cacheDir);
+    await state.cache!.set(key, output, { hash: record.output_hash!, size }, state.cacheDir);
   } catch (error) {
     (record.logs ??= []).push({
       at_ms: state.trace.now(),

@@ -4,6 +4,7 @@ export { executePlan, type ExecuteOptions, type ExecuteResult } from './run.js';
 export { retryDelay } from './executor.js';
 export { checkProven, proofOf, type ProofNode } from './proof.js';
 export { cacheKey, DEFAULT_CACHE_LIMITS, StageCache, type CacheLimits } from './cache.js';
+export { valueHash } from './digest.js';
 export {
   newExecutionId,
   TRACE_FOLDER,

@@ -13,6 +13,7 @@
 // proven is validated; unfrozen values are never marked.
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { canonicalJson } from '../json/jcs.js';
+import { isDeepFrozen } from '../json/value.js';
 import { compileSchema, type JsonSchema } from '../schema/index.js';
 
 type Schema = Record<string, unknown>;
@@ -67,7 +68,7 @@ export function checkProven(node: ProofNode, value: unknown): boolean {
   switch (node.kind) {
     case 'leaf':
       if (!node.validate(value)) return false;
-      if (object !== undefined && deeplyFrozen(object)) mark(object, node.key);
+      if (object !== undefined && isDeepFrozen(object)) mark(object, node.key);
       return true;
     case 'object': {
       if (!node.shell(value) || object === undefined) return false;
@@ -108,14 +109,7 @@ function mark(object: object, key: string): void {
 function settled(child: unknown, node: ProofNode | undefined): boolean {
   if (typeof child !== 'object' || child === null) return true;
   if (node !== undefined && proven.get(child)?.has(node.key) === true) return true;
-  return deeplyFrozen(child);
-}
-
-function deeplyFrozen(value: object): boolean {
-  if (!Object.isFrozen(value)) return false;
-  for (const child of Object.values(value) as unknown[])
-    if (typeof child === 'object' && child !== null && !deeplyFrozen(child)) return false;
-  return true;
+  return isDeepFrozen(child);
 }
 
 function isSchema(value: unknown): value is Schema {
@@ -126,7 +120,9 @@ function isSchema(value: unknown): value is Schema {
 function resolve(schema: unknown, root: Schema, seen: Set<string>): unknown {
   let current = schema;
   while (isSchema(current) && typeof current.$ref === 'string') {
-    const others = Object.keys(current).filter((k) => k !== '$ref' && !ANNOTATIONS.has(k));
+    // $defs beside a $ref asserts nothing (a bundled root is `{$ref, $defs}`); `#/$defs/…`
+    // always names the root's.
+    const others = Object.keys(current).filter((k) => k !== '$ref' && k !== '$defs' && !ANNOTATIONS.has(k));
     const match = /^#\/\$defs\/([^/~]+)$/.exec(current.$ref);
     const defs = root.$defs;
     if (others.length > 0 || match === null || !isSchema(defs) || seen.has(match[1]!)) return current;

@@ -51,8 +51,8 @@ export async function executePlan(
     trace,
     validate: options.validate ?? true,
     // On by default, measured (bench/run.ts): ~1.5 µs more per call on tiny values, but a
-    // graph carrying a 30-task sprint state runs ~6× cheaper, because the JCS text and
-    // hash of frozen subtrees are computed once (digest.ts) instead of at every call.
+    // graph carrying a 30-task sprint state runs ~6× cheaper, because the hash and the
+    // proofs of frozen subtrees are computed once (digest.ts, proof.ts) instead of at every call.
     freeze: options.freeze ?? true,
     cache: options.cache,
     cacheDir: options.cacheDir,

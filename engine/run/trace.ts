@@ -40,6 +40,7 @@ export interface TraceCall {
   cache: 'hit' | 'miss' | 'off';
   status: CallStatus;
   error?: TraceError;
+  /** Content hashes (run/digest.ts; `valueHash` in the library API computes them). */
   input_hash?: string;
   output_hash?: string;
   input?: unknown;

@@ -10,6 +10,8 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { NoetherError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../../engine/fs/atomic.js';
 import { parseJsonDocument } from '../../engine/json/parse.js';
+import { checkProven, proofOf } from '../../engine/run/proof.js';
+import { deepFreeze, frozenCopy } from '../../engine/json/value.js';
 import { readJsonText } from '../../engine/json/text.js';
 import { validateValue } from '../../engine/schema/index.js';
 import type { AgentsFile, TickState } from '../../schemas/generated/types.js';
@@ -75,12 +77,26 @@ export function sprintPath(kvDir: string, sprintId: string, file: SprintFile): s
 }
 
 /**
- * Reads and checks `<sprint_id>.json`. Missing: the sprint was never kicked off. Corrupt or
- * off-schema: an error naming the file and the pointer, never a silent empty state.
+ * The tick state as this process last wrote or read it, by path: its exact text and its
+ * value, deep-frozen. A long-lived process (the scheduler) reads back at one tick the file
+ * it wrote at the last; handing back the same frozen value lets the engine keep what it
+ * proved and hashed of it (engine/run/proof.ts, digest.ts) instead of parsing, validating
+ * and hashing the whole state again. The text is still read and compared every time, so
+ * whatever another process wrote is seen. One entry per sprint file.
+ */
+const lastTickStates = new Map<string, { text: string; value: TickState }>();
+
+/**
+ * Reads and checks `<sprint_id>.json`; the value is deep-frozen (it may be shared, see
+ * lastTickStates). Missing: the sprint was never kicked off. Corrupt or off-schema: an
+ * error naming the file and the pointer, never a silent empty state.
  */
 export function readTickState(kvDir: string, sprintId: string): TickState {
   const path = sprintPath(kvDir, sprintId, 'state');
-  const value = readCheckedJson(path, 'tick-state', 'sprint state');
+  const text = readTextIfAny(path, 'sprint state');
+  const last = lastTickStates.get(path);
+  if (text !== undefined && last?.text === text) return last.value;
+  const value = text === undefined ? undefined : checkedJson(path, text, 'tick-state', 'sprint state');
   if (value === undefined)
     throw new NoetherError(
       'NOE_SPRINT_NOT_FOUND',
@@ -94,14 +110,16 @@ export function readTickState(kvDir: string, sprintId: string): TickState {
       '/state/sprint_id',
       `holds sprint "${state.state.sprint_id}", not "${sprintId}"`,
     );
+  lastTickStates.set(path, { text: text!, value: deepFreeze(state) });
   return state;
 }
 
 /** The shell's agent records of a sprint, by agent id; none when the shell has written none. */
 export function readAgents(kvDir: string, sprintId: string): AgentsFile['agents'] {
   const path = sprintPath(kvDir, sprintId, 'agents');
-  const value = readCheckedJson(path, 'agents-file', 'agents file');
-  if (value === undefined) return {};
+  const text = readTextIfAny(path, 'agents file');
+  if (text === undefined) return {};
+  const value = checkedJson(path, text, 'agents-file', 'agents file');
   const file = value as AgentsFile;
   if (file.sprint_id !== sprintId)
     throw stateInvalid(path, '/sprint_id', `holds sprint "${file.sprint_id}", not "${sprintId}"`);
@@ -127,14 +145,17 @@ export function readAgents(kvDir: string, sprintId: string): AgentsFile['agents'
  */
 export async function writeTickState(kvDir: string, sprintId: string, tickState: TickState): Promise<string> {
   const path = sprintPath(kvDir, sprintId, 'state');
-  const value: TickState = {
+  // Frozen (sharing what the tick already froze), so the check below does not look again
+  // into the state the engine proved at the stage boundary, and lastTickStates may keep it.
+  const value: TickState = frozenCopy({
     schema_version: 1,
     state: tickState.state,
     interventions: tickState.interventions,
     since: tickState.since,
     seen: tickState.seen,
-  };
-  const violation = validateValue(domainSchema('tick-state'), value)[0];
+  });
+  const schema = domainSchema('tick-state');
+  const violation = checkProven(proofOf(schema), value) ? undefined : validateValue(schema, value)[0];
   if (violation !== undefined)
     throw new NoetherError(
       'NOE_STAGE_INPUT_VIOLATION',
@@ -147,9 +168,11 @@ export async function writeTickState(kvDir: string, sprintId: string, tickState:
       `refusing to write the state of sprint "${value.state.sprint_id}" as sprint "${sprintId}"`,
       { place: { pointer: '/state/sprint_id' } },
     );
+  const text = `${JSON.stringify(value, null, 2)}\n`;
   try {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+    await writeFileAtomic(path, text);
+    lastTickStates.set(path, { text, value });
   } catch (error) {
     throw new NoetherError('NOE_FILE_WRITE', `cannot write ${path}: ${(error as Error).message}`, {
       place: { file: path },
@@ -159,16 +182,19 @@ export async function writeTickState(kvDir: string, sprintId: string, tickState:
   return path;
 }
 
-/** The file's value checked against a domain schema; undefined when the file does not exist. */
-function readCheckedJson(path: string, schema: string, what: string): unknown {
-  let text: string;
+/** The file's text; undefined when the file does not exist. */
+function readTextIfAny(path: string, what: string): string | undefined {
   try {
-    text = readJsonText(path, what);
+    return readJsonText(path, what);
   } catch (error) {
     const cause = error instanceof NoetherError ? error.cause : undefined;
     if ((cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+/** The file's value, parsed and checked against a domain schema. */
+function checkedJson(path: string, text: string, schema: string, what: string): unknown {
   let value: unknown;
   try {
     value = parseJsonDocument(text, path).value;

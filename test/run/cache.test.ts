@@ -1,11 +1,10 @@
-// The pure-stage cache (ENGINE §5): key = SHA-256(stage id + JCS(input)), only successes
+// The pure-stage cache (ENGINE §5): key = SHA-256(stage id + the input's content hash), only successes
 // of Pure (or Pure + Fallible) stages, bounded by entries and bytes, shared across runs,
 // optionally persisted, and immune to mutation by its consumers.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../engine/json/jcs.js';
-import { cacheKey, StageCache } from '../../engine/run/index.js';
+import { cacheKey, StageCache, valueHash } from '../../engine/run/index.js';
 import { defineStage } from '../../engine/stage/index.js';
 import type { Effect } from '../../engine/stage/types.js';
 import { tempProject } from '../temp-project.js';
@@ -137,8 +136,8 @@ describe('pure-stage cache', () => {
     it('persists successes as <key>.json and serves them to a fresh cache (another process)', async () => {
       const dir = join(tempProject(), 'cache');
       const c = counted();
-      await run([c.stage], stage('counted'), { q: 'x' }, { cache: new StageCache(), cacheDir: dir });
-      const key = cacheKey(c.stage.id, canonicalJson({ q: 'x' }));
+      const first = await run([c.stage], stage('counted'), { q: 'x' }, { cache: new StageCache(), cacheDir: dir });
+      const key = cacheKey(c.stage.id, valueHash({ q: 'x' }));
       expect(readdirSync(dir)).toEqual([`${key}.json`]); // no temp file left behind
       expect(JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8'))).toEqual({
         seen: { q: 'x' },
@@ -157,6 +156,8 @@ describe('pure-stage cache', () => {
       expect(output).toEqual({ seen: { q: 'x' }, pad: '' });
       expect(Object.isFrozen(output)).toBe(true);
       expect(trace.calls[0]?.cache).toBe('hit');
+      // Read back from the file, the output hashes as it did when it was computed.
+      expect(trace.calls[0]?.output_hash).toBe(first.trace.calls[0]?.output_hash);
     });
 
     it.each([
@@ -165,7 +166,7 @@ describe('pure-stage cache', () => {
     ])('treats a file that %s as a miss, and replaces it', async (_why, text) => {
       const dir = join(tempProject(), 'cache');
       const c = counted();
-      const key = cacheKey(c.stage.id, canonicalJson(1));
+      const key = cacheKey(c.stage.id, valueHash(1));
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, `${key}.json`), text);
       const { output } = await run([c.stage], stage('counted'), 1, {

@@ -133,6 +133,18 @@ describe('checkProven', () => {
     expect(checkProven(there, { s: proven })).toBe(true);
   });
 
+  it('splits a bundled root, `{$ref, $defs}`, as it splits the definition it names', () => {
+    // A stage output declared as one domain schema is bundled this way (build_tick_output's
+    // TickResult): kept whole, the sprint state inside it was validated again at every tick.
+    const bundled = proofOf({ $ref: '#/$defs/state', $defs: defs });
+    expect(bundled.kind).toBe('object');
+    const proven = deepFreeze(state());
+    expect(checkProven(proofOf(wrapper), { state: proven, now: 'n' })).toBe(true);
+    if (bundled.kind === 'object') expect(bundled.properties.get('tasks')?.kind).toBe('object');
+    expect(checkProven(bundled, proven)).toBe(true);
+    expect(checkProven(bundled, deepFreeze({ ...state(), done: [1] }))).toBe(false);
+  });
+
   it('keeps a recursive schema whole where it meets itself, and still checks it', () => {
     const tree: JsonSchema = {
       $ref: '#/$defs/node',

@@ -103,6 +103,31 @@ describe('writeTickState and readTickState', () => {
     ]);
   });
 
+  it('hands back the same frozen value while the file holds what this process last wrote or read', async () => {
+    const dir = kvDirWith();
+    const written = kickedOffState('demo');
+    await writeTickState(dir, 'demo', written);
+    const first = readTickState(dir, 'demo');
+    expect(first).toEqual(written);
+    expect(Object.isFrozen(first.state.tasks)).toBe(true);
+    expect(Object.isFrozen(written.state)).toBe(false); // the writer's value is copied, not frozen
+    expect(readTickState(dir, 'demo')).toBe(first);
+
+    // Another process rewrites the file: the change is read, then shared in turn.
+    const path = join(dir, 'demo.json');
+    const edited = JSON.parse(readFileSync(path, 'utf8')) as typeof written;
+    edited.since = '2026-01-01T00:00:00Z';
+    writeFileSync(path, JSON.stringify(edited));
+    const second = readTickState(dir, 'demo');
+    expect(second).not.toBe(first);
+    expect(second.since).toBe('2026-01-01T00:00:00Z');
+    expect(readTickState(dir, 'demo')).toBe(second);
+
+    // Damaged afterwards: the error, never the value remembered.
+    writeFileSync(path, '{');
+    expect(thrownBy(() => readTickState(dir, 'demo')).code).toBe('NOE_STATE_INVALID');
+  });
+
   it('creates the KV directory when kickoff writes the first state', async () => {
     const dir = join(kvDirWith(), 'nested', 'kv');
     await writeTickState(dir, 'demo', kickedOffState('demo'));
