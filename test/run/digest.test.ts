@@ -7,7 +7,7 @@ import { canonicalJson, contentId, sha256Hex } from '../../engine/json/jcs.js';
 import { deepFreeze } from '../../engine/json/value.js';
 import { digest } from '../../engine/run/digest.js';
 
-const nested = (value: unknown) => typeof value === 'object' && value !== null;
+const nested = (value: unknown): value is object => typeof value === 'object' && value !== null;
 
 describe('digest', () => {
   it('is one hash per JSON value, frozen or not, remembered or not, with its JCS length', () => {
@@ -56,10 +56,10 @@ describe('digest', () => {
     ];
     for (const value of inline) expect(digest(value).hash).toBe(contentId(value));
     const hashed = (member: unknown) =>
-      nested(member) && (Object.values(member as object).some(nested) || canonicalJson(member).length > 1024);
+      nested(member) && (Object.values(member).some(nested) || canonicalJson(member).length > 1024);
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        if (!nested(value) || !Object.values(value as object).some(hashed))
+        if (!nested(value) || !Object.values(value).some(hashed))
           expect(digest(value).hash).toBe(contentId(value));
       }),
     );
