@@ -136,7 +136,12 @@ describe('pure-stage cache', () => {
     it('persists successes as <key>.json and serves them to a fresh cache (another process)', async () => {
       const dir = join(tempProject(), 'cache');
       const c = counted();
-      const first = await run([c.stage], stage('counted'), { q: 'x' }, { cache: new StageCache(), cacheDir: dir });
+      const first = await run(
+        [c.stage],
+        stage('counted'),
+        { q: 'x' },
+        { cache: new StageCache(), cacheDir: dir },
+      );
       const key = cacheKey(c.stage.id, valueHash({ q: 'x' }));
       expect(readdirSync(dir)).toEqual([`${key}.json`]); // no temp file left behind
       expect(JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8'))).toEqual({
