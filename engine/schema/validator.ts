@@ -9,6 +9,7 @@
 // bring a different ajv keep their own instance.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
 import { canonicalJson } from '../json/jcs.js';
 import type { JsonSchema } from './types.js';
 
@@ -47,6 +48,24 @@ function sharedCache(): ValidatorCache {
 }
 
 const { ajv, byIdentity, byText } = sharedCache();
+
+/**
+ * Everything besides a schema that decides what ajv makes of it: its version, its
+ * formats' version, its options, and Node (whose RegExp compiles the patterns). A verdict
+ * recorded under another fingerprint says nothing about this validator.
+ */
+export function validatorFingerprint(): string {
+  const packageVersion = (name: string): unknown =>
+    (createRequire(import.meta.url)(`${name}/package.json`) as { version?: unknown }).version;
+  fingerprint ??= JSON.stringify({
+    ajv: packageVersion('ajv'),
+    ajvFormats: packageVersion('ajv-formats'),
+    node: process.version,
+    options: OPTIONS,
+  });
+  return fingerprint;
+}
+let fingerprint: string | undefined;
 
 /** Compiles (or finds) the validator of a schema; throws ajv's error when the schema is invalid. */
 export function compileSchema(schema: JsonSchema): ValidateFunction {
