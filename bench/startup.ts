@@ -6,14 +6,22 @@
 // system, all its threads), which other load on a shared machine disturbs far less.
 // Prints figures; asserts nothing.
 //
+// A stage definition's ajv checks are remembered across processes (engine/stage/
+// verdicts.ts), so every start but the first after a stage changes skips them: the
+// figures are for that case, and `stage list` is measured once more with the verdict
+// folder emptied before each run, as on the first start after every stage changed.
+//
 // - node + tsx alone: the floor no change to the engine can go below.
 // - `stage list`: the cheapest command that loads the stage libraries.
 // - `graph check compositions/sprint_tick_stateful.json`: loading plus one check.
 // - loadEngine in-process: a child that imports engine/engine.ts and awaits loadEngine,
 //   timed from inside (the import and the call separately), so the CLI is not counted.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { verdictFolder } from '../engine/stage/verdicts.js';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const thisFile = fileURLToPath(import.meta.url);
@@ -43,6 +51,10 @@ function main(): void {
   report('node --import tsx, empty script (the floor)', measure(['-e', '']));
   report('noether-ts stage list', measure(cli('stage', 'list')));
   report(
+    'noether-ts stage list, no verdict recorded',
+    measure(cli('stage', 'list'), { before: forgetVerdicts }),
+  );
+  report(
     'noether-ts graph check compositions/sprint_tick_stateful.json',
     measure(cli('graph', 'check', 'compositions/sprint_tick_stateful.json')),
   );
@@ -69,12 +81,13 @@ interface Measured {
  * child's CPU time comes from a preloaded module that writes process.cpuUsage() to
  * stderr as it exits (a parent cannot read a child's rusage in Node).
  */
-function measure(args: string[]): Measured {
+function measure(args: string[], { before = () => {} }: { before?: () => void } = {}): Measured {
   const cpuReport =
     "data:text/javascript,import{writeSync}from'node:fs';process.on('exit',()=>{const u=process.cpuUsage();writeSync(2,'\\ncpu-us '+(u.user+u.system)+'\\n')})";
   const argv = ['--import', cpuReport, '--import', 'tsx', ...args];
   const result: Measured = { wallMs: [], cpuMs: [], stdout: [] };
   for (let run = 0; run <= RUNS; run++) {
+    before();
     const start = performance.now();
     const child = spawnSync(process.execPath, argv, { cwd: repo, encoding: 'utf8' });
     const wall = performance.now() - start;
@@ -87,6 +100,13 @@ function measure(args: string[]): Measured {
     result.stdout.push(child.stdout.trim().split('\n').at(-1) ?? '');
   }
   return result;
+}
+
+/** Empties the verdict folder (other processes that find a verdict missing only check again). */
+function forgetVerdicts(): void {
+  const folder = verdictFolder();
+  if (folder === undefined) return;
+  for (const file of readdirSync(folder)) rmSync(join(folder, file), { force: true });
 }
 
 function report(label: string, measured: Measured): void {
