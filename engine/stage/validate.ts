@@ -157,6 +157,7 @@ function checkExamples(value: unknown, fail: Fail): StageExample[] {
 /**
  * The checks that need ajv: both schemas compile, and every example validates against
  * them. Skipped when this very content passed them before; recorded when it passes now.
+ * Changing what is checked here means changing CHECKS in verdicts.ts.
  */
 function checkWithAjv(
   input: JsonSchema,

@@ -21,9 +21,15 @@ import { contentId } from '../json/jcs.js';
 import { validatorFingerprint, type JsonSchema } from '../schema/index.js';
 import type { StageExample } from './types.js';
 
+/**
+ * What the checks a verdict stands for are (validate.ts, checkWithAjv): a change to them
+ * must change this, so that no verdict of the old checks vouches for the new ones.
+ */
+const CHECKS = 'input and output compile; every example validates';
+
 /** The content id of a verdict: everything the checks it stands for depend on. */
 export function verdictId(input: JsonSchema, output: JsonSchema, examples: readonly StageExample[]): string {
-  return contentId({ validator: validatorFingerprint(), input, output, examples });
+  return contentId({ checks: CHECKS, validator: validatorFingerprint(), input, output, examples });
 }
 
 export function hasVerdict(id: string): boolean {
