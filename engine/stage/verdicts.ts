@@ -34,7 +34,12 @@ export function verdictId(input: JsonSchema, output: JsonSchema, examples: reado
 
 export function hasVerdict(id: string): boolean {
   const folder = verdictFolder();
-  return folder !== undefined && lstatSync(join(folder, id), { throwIfNoEntry: false })?.isFile() === true;
+  if (folder === undefined) return false;
+  try {
+    return lstatSync(join(folder, id), { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false; // unreadable: as if never recorded, so the checks run
+  }
 }
 
 export function recordVerdict(id: string): void {
