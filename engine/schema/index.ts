@@ -6,7 +6,13 @@ export { normalizeSchema } from './normalize.js';
 export { schemaProblems, type SchemaProblem } from './wellformed.js';
 export { runSubschemaBatch } from './batch.js';
 export { isSchemaObject, type Dialect, type JsonSchema, type JsonSchemaObject } from './types.js';
-export { compileSchema, isValid, validateValue, type SchemaViolation } from './validator.js';
+export {
+  compileSchema,
+  isValid,
+  validateValue,
+  validatorFingerprint,
+  type SchemaViolation,
+} from './validator.js';
 export {
   allOfSchemas,
   anyOfSchemas,

@@ -20,16 +20,24 @@ export interface SchemaProblem {
 const IN_PLACE_ONE = ['not', 'if', 'then', 'else'];
 const IN_PLACE_LIST = ['allOf', 'anyOf', 'oneOf'];
 
-export function schemaProblems(schema: JsonSchema, pointer = ''): SchemaProblem[] {
+/**
+ * `compile: false` leaves out the last check, ajv's compilation, the one that costs: for a
+ * caller that compiles the schema itself later and reports ajv's refusal then (stages).
+ */
+export function schemaProblems(
+  schema: JsonSchema,
+  pointer = '',
+  { compile = true }: { compile?: boolean } = {},
+): SchemaProblem[] {
   try {
-    return problemsOf(normalizeSchema(schema), pointer);
+    return problemsOf(normalizeSchema(schema), pointer, compile);
   } catch (e) {
     if (e instanceof RangeError) return [{ pointer, message: 'the schema nests too deeply to check' }];
     throw e;
   }
 }
 
-function problemsOf(doc: JsonSchema, pointer: string): SchemaProblem[] {
+function problemsOf(doc: JsonSchema, pointer: string, compile: boolean): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const at = (ptr: string) => pointer + ptr;
   const locs = subschemas(doc);
@@ -62,7 +70,7 @@ function problemsOf(doc: JsonSchema, pointer: string): SchemaProblem[] {
       });
     }
   }
-  if (problems.length === 0) {
+  if (problems.length === 0 && compile) {
     try {
       compileSchema(doc);
     } catch (e) {

@@ -3,13 +3,18 @@
 // report failures the same way: NOE_STAGE_INVALID naming the stage and the field, placed
 // at the field's JSON pointer (and line:column when the caller knows the document).
 // Implementations and ids differ by kind and are not checked here.
+//
+// The checks that need ajv (both schemas compile; every example validates) are most of
+// what defining a stage costs. They run once per content: a definition whose schemas and
+// examples passed them before, in any process, skips them (verdicts.ts).
 import { NoetherError, placePrefix, type Place } from '../errors.js';
 import { pointerJoin } from '../json/pointer.js';
 import { deepFreeze, firstNonJson } from '../json/value.js';
-import { schemaProblems, validateValue, type JsonSchema } from '../schema/index.js';
+import { compileSchema, schemaProblems, validateValue, type JsonSchema } from '../schema/index.js';
 import { nearestSpelling } from '../spelling.js';
 import { checkEffects } from './effects.js';
 import type { Effect, StageExample } from './types.js';
+import { hasVerdict, recordVerdict, verdictId } from './verdicts.js';
 
 const STAGE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
@@ -94,7 +99,8 @@ export function checkStageFields(
   if (timeout !== undefined && !(Number.isSafeInteger(timeout) && (timeout as number) > 0))
     fail('timeout_ms', `${JSON.stringify(timeout)} is not a positive integer number of milliseconds`);
 
-  const examples = checkExamples(raw.examples, input, output, fail);
+  const examples = checkExamples(raw.examples, fail);
+  checkWithAjv(input, output, examples, fail);
 
   return deepFreeze({
     name,
@@ -116,14 +122,14 @@ function checkSchema(value: unknown, field: 'input' | 'output', fail: Fail): Jso
   // The checks compositions get too: a `$ref` that resolves to nothing, or a cycle of them
   // that never reaches a value (`{"$ref": "#"}`), which ajv compiles but would make every
   // validation of the stage's values recurse until the stack overflows.
-  // schemaProblems also compiles it with ajv, so what ajv refuses is reported here too.
-  const [problem] = schemaProblems(schema, `/${field}`);
+  // Whether ajv compiles it is checked by checkWithAjv.
+  const [problem] = schemaProblems(schema, `/${field}`, { compile: false });
   if (problem !== undefined)
     fail(field, `is not a valid JSON Schema (draft 2020-12): ${problem.message}`, problem.pointer);
   return schema;
 }
 
-function checkExamples(value: unknown, input: JsonSchema, output: JsonSchema, fail: Fail): StageExample[] {
+function checkExamples(value: unknown, fail: Fail): StageExample[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) fail('examples', 'must be an array of {input, output} pairs');
   return (value as unknown[]).map((example, index) => {
@@ -138,22 +144,54 @@ function checkExamples(value: unknown, input: JsonSchema, output: JsonSchema, fa
           `example ${index} has the unknown key "${key}" (allowed: input, output)`,
           `${at}/${key}`,
         );
-    for (const side of ['input', 'output'] as const) {
+    for (const side of ['input', 'output'] as const)
       if (!Object.hasOwn(pair, side) || pair[side] === undefined)
         fail('examples', `example ${index} has no ${side}`, at);
-      const [violation] = validateValue(side === 'input' ? input : output, pair[side]);
-      if (violation)
-        fail(
-          'examples',
-          `example ${index} ${side} does not match the ${side} schema at ${violation.valuePointer === '' ? 'the top level' : `"${violation.valuePointer}"`}: ${violation.message} (schema rule ${violation.schemaPointer})`,
-          `${at}/${side}${violation.valuePointer}`,
-        );
-    }
     return {
       input: jsonClone(pair.input, 'examples', fail, `${at}/input`),
       output: jsonClone(pair.output, 'examples', fail, `${at}/output`),
     };
   });
+}
+
+/**
+ * The checks that need ajv: both schemas compile, and every example validates against
+ * them. Skipped when this very content passed them before; recorded when it passes now.
+ * Changing what is checked here means changing CHECKS in verdicts.ts.
+ */
+function checkWithAjv(
+  input: JsonSchema,
+  output: JsonSchema,
+  examples: readonly StageExample[],
+  fail: Fail,
+): void {
+  const verdict = verdictId(input, output, examples);
+  if (hasVerdict(verdict)) return;
+  for (const [field, schema] of [
+    ['input', input],
+    ['output', output],
+  ] as const) {
+    try {
+      compileSchema(schema);
+    } catch (error) {
+      fail(
+        field,
+        `is not a valid JSON Schema (draft 2020-12): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  examples.forEach((example, index) => {
+    for (const side of ['input', 'output'] as const) {
+      const [violation] = validateValue(side === 'input' ? input : output, example[side]);
+      if (violation)
+        fail(
+          'examples',
+          `example ${index} ${side} does not match the ${side} schema at ${violation.valuePointer === '' ? 'the top level' : `"${violation.valuePointer}"`}: ${violation.message} (schema rule ${violation.schemaPointer})`,
+          `/examples/${index}/${side}${violation.valuePointer}`,
+        );
+    }
+  });
+  recordVerdict(verdict);
 }
 
 /** A private JSON copy, so that freezing it never freezes the author's objects. */
