@@ -13,8 +13,8 @@
 //   that overran and was taken over, whose save must not land anyway.
 // - `.<sprint>.agents.json.<pid>.<hex>.tmp`: the shell writes these without the tick lock,
 //   for as long as it runs, so only a temp whose pid is not running may go; and only once
-//   older than AGENTS_TEMP_GRACE_MS, since the pid of a shell in another PID namespace or on
-//   another host sharing the folder says nothing here, while no write of ours lasts that long.
+//   older than AGENTS_TEMP_GRACE_MS, since the pid of a shell in another PID namespace or
+//   on another host sharing the folder says nothing here, while no write lasts that long.
 // - the tick lock's temps and claims: see tick-lock.ts's judgeLockLeftover.
 //
 // Must never: fail the tick (a sweep that cannot list or remove logs it and goes on; a file
