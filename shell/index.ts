@@ -15,7 +15,7 @@ import { Spawner } from './spawner.js';
 import { Worktrees } from './worktree.js';
 
 export type { SpawnContext, Heartbeat } from './spawner.js';
-export { isAlive, processStart } from './process-facts.js';
+export { isAlive, processStart } from '../engine/run/process-facts.js';
 
 export interface ShellOptions {
   /** 0 picks a free port. Default 7710. */

@@ -9,11 +9,11 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { isNoetherError, type ErrorCode } from '../engine/errors.js';
 import { isJsonObject } from '../engine/json/value.js';
+import { isAlive } from '../engine/run/process-facts.js';
 import type { SpawnRequest } from '../schemas/generated/types.js';
 import { domainSchema } from '../schemas/index.js';
 import type { AgentsStore } from './agents-store.js';
 import { FRAMEWORK_NAMES } from './frameworks/index.js';
-import { isAlive } from './process-facts.js';
 import type { Heartbeat, Spawner } from './spawner.js';
 
 const BODY_LIMIT = 64 * 1024;

@@ -10,11 +10,11 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { NoetherError } from '../engine/errors.js';
 import { writeFileAtomic } from '../engine/fs/atomic.js';
+import { processStart, stopGroup } from '../engine/run/process-facts.js';
 import type { AgentRecord, SpawnRequest } from '../schemas/generated/types.js';
 import { openForgeClient } from '../stages/github/client/index.js';
 import type { AgentsStore } from './agents-store.js';
 import { FRAMEWORK_CREDENTIALS } from './frameworks/index.js';
-import { processStart, stopGroup } from './process-facts.js';
 import type { Worktrees } from './worktree.js';
 
 /** What an agent was spawned with (POST /spawn's body, the shared SpawnRequest), kept for /restart. */

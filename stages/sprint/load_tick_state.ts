@@ -4,6 +4,8 @@
 // and hands the core everything it needs: the configuration it was given, the persisted
 // state, the shell's agent records, and `now` (the one clock reading of the tick).
 //
+// Holding the lock, it also sweeps the temp files that SIGKILLed writers left (temp-sweep.ts).
+//
 // A lock held by a live tick is not an error: the stage answers `busy: true` with the state
 // read read-only, so the composition can end the tick quietly instead of failing every minute.
 import { stat } from 'node:fs/promises';
@@ -12,6 +14,7 @@ import { defineStage } from '../../engine/stage/index.js';
 import type { LoadTickStateInput, LoadTickStateOutput } from '../../schemas/generated/types.js';
 import { stageSchemas } from '../../schemas/index.js';
 import { kvDirectory, readAgents, readTickState, sprintPath } from './kv-store.js';
+import { sweepSprintTemps } from './temp-sweep.js';
 import { acquireLock, releaseLock } from './tick-lock.js';
 
 export const loadTickState = defineStage<LoadTickStateInput, LoadTickStateOutput>({
@@ -51,6 +54,8 @@ export const loadTickState = defineStage<LoadTickStateInput, LoadTickStateOutput
       ctx.onRunEnd(async () => {
         await releaseLock(lockPath, lock);
       });
+      // Now, holding the lock, it can tell which writers of the sprint's temp files are gone.
+      await sweepSprintTemps(kvDir, input.sprint_id, lock, now, (message, data) => ctx.log(message, data));
     } else {
       const holder = outcome.holder;
       ctx.log(

@@ -14,19 +14,31 @@
 // generation and leaves it alone. A claim is itself a short-lived lock of the same kind, so a
 // process killed while holding one is taken over the same way, one level down.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
+import { basename } from 'node:path';
+import { isAlive, processStart } from '../../engine/run/process-facts.js';
 import { validateValue } from '../../engine/schema/index.js';
 import type { TickLock } from '../../schemas/generated/types.js';
 import { domainSchema } from '../../schemas/index.js';
 
 /** How long a tick may hold its sprint before another tick may take the lock over. */
-const TICK_LOCK_TTL_MS = 15 * 60_000;
+export const TICK_LOCK_TTL_MS = 15 * 60_000;
 /** Claims are held for the few system calls of a takeover or a release. */
 const CLAIM_TTL_MS = 30_000;
 /** A lock path that keeps changing under us is someone else's: give up as busy after this. */
 const ATTEMPTS = 4;
+/** The random part of createExclusive's temp file names. */
+const TEMP_RANDOM_BYTES = 4;
+/** A generation's name: a lock record's owner, or an unreadable lock's inode (generationName). */
+const GENERATION = '(?:[0-9a-f]{32}|corrupt-\\d{1,20})';
+/**
+ * What follows `<lock>.` in the names this protocol makes: through any number of claims on
+ * claims (`<G>.claim.`), a temp of createExclusive (`<owner>.<8 hex>.tmp`) or a claim.
+ */
+const LEFTOVER = new RegExp(
+  `^(?:${GENERATION}\\.claim\\.)*(?:[0-9a-f]{32}\\.[0-9a-f]{${TEMP_RANDOM_BYTES * 2}}\\.tmp|${GENERATION}\\.claim)$`,
+);
 
 export type LockOutcome =
   { acquired: true; lock: TickLock } | { acquired: false; holder: TickLock | undefined };
@@ -42,7 +54,7 @@ export async function acquireLock(path: string, now: Date, ttlMs = TICK_LOCK_TTL
   const lock: TickLock = {
     owner: randomBytes(16).toString('hex'),
     pid: process.pid,
-    process_start: processStart(process.pid),
+    process_start: processStart(process.pid) ?? null,
     hostname: osHostname(),
     acquired_at: now.toISOString(),
     expires_at: new Date(now.getTime() + ttlMs).toISOString(),
@@ -73,33 +85,38 @@ function isStale(found: Exclude<Found, { kind: 'missing' }>, now: Date): boolean
   if (found.kind === 'corrupt') return found.mtimeMs + CLAIM_TTL_MS <= now.getTime();
   const { record } = found;
   if (Date.parse(record.expires_at) <= now.getTime()) return true;
-  return record.hostname === osHostname() && !isProcessAlive(record.pid, record.process_start);
-}
-
-/** Alive, and the same process that wrote the lock when both start times are known. */
-function isProcessAlive(pid: number, start: string | null): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const now = processStart(pid);
-  return start === null || now === null || now === start;
+  if (record.hostname !== osHostname()) return false;
+  // Alive, and the same process that wrote the lock when it could record its start time.
+  const alive =
+    record.process_start === null
+      ? processStart(record.pid) !== undefined
+      : isAlive(record.pid, record.process_start);
+  return !alive;
 }
 
 /**
- * A process's start time in clock ticks since boot (Linux /proc/<pid>/stat field 22), or
- * null where there is no /proc. Fields are counted after the last ")" because the command
- * name before it may itself hold spaces and parentheses.
+ * Whether `name`, a file beside the lock at `path`, is a leftover of a process killed in the
+ * middle of this lock's protocol, to be removed while `current` holds the lock, by its age:
+ * undefined when `name` is none of this lock's files. Leftovers are the temp files of
+ * createExclusive and the claims (at any depth: a claim on a claim, its temp) of a generation
+ * other than `current`'s, once older than a claim may live. Those are past any use: a temp
+ * lives for the few system calls before its link and unlink; a claim on a gone generation
+ * guards nothing (its holder would find the lock no longer holds that generation and back
+ * off), and one past the claim TTL is anyone's to take over anyway. Files of `current`'s
+ * generation guard the removal of the lock itself: never leftovers.
  */
-function processStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
+export function judgeLockLeftover(
+  path: string,
+  name: string,
+  current: TickLock,
+): ((ageMs: number) => boolean) | undefined {
+  const prefix = `${basename(path)}.`;
+  if (!name.startsWith(prefix)) return undefined;
+  const rest = name.slice(prefix.length);
+  if (!LEFTOVER.test(rest)) return undefined;
+  // A file belongs to the generation it names first (removeGeneration's claim, and so on down).
+  const generation = rest.slice(0, rest.indexOf('.'));
+  return (ageMs) => generation !== current.owner && ageMs >= CLAIM_TTL_MS;
 }
 
 /**
@@ -140,7 +157,7 @@ function sameGeneration(current: Found, expected: Exclude<Found, { kind: 'missin
 
 /** Creates `path` holding `lock`, only if nothing is there. */
 async function createExclusive(path: string, lock: TickLock): Promise<boolean> {
-  const temp = `${path}.${lock.owner}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${path}.${lock.owner}.${randomBytes(TEMP_RANDOM_BYTES).toString('hex')}.tmp`;
   const file = await open(temp, 'wx', 0o644);
   try {
     await file.writeFile(JSON.stringify(lock));

@@ -6,9 +6,12 @@
 // The sprint must still complete, and the forge must show every side effect exactly once:
 // 4 task issues, no comment posted twice, no label added twice, one PR per task merged once.
 // A killed tick's lock names a dead pid, so the next tick takes it over instead of being busy.
+// A tick killed mid-write leaves a temp file in the KV directory: the ticks after it sweep it,
+// so once the sprint is done none is left that the last tick could tell was dead.
 //
 // The seed is in the test's name; CALORON_KILL_SEED=<seed> replays its choices (the timing of
 // a loaded machine is never the same twice, so a replay is likely, not certain, to fail alike).
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -112,6 +115,7 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
       let aim: RegExp[] | undefined;
       const deadline = Date.now() + SPRINT_LIMIT_MS;
       let lockLeft = false;
+      let lastTickStarted = 0;
       // The next tick process loads while the current one runs, so it starts right after.
       spare = tickProcess(env, SPRINT, dir, input);
       for (;;) {
@@ -168,6 +172,7 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
           throw new Error(`${(error as Error).message}\n(${replay()})`);
         }
         if (mode === undefined) lifetimes.push(Date.now() - started);
+        lastTickStarted = started;
         const held = recordedTick((await readTrace(dir, result.executionId)).trace).held;
         if (held !== undefined) heldSpans.push(held.to - held.from);
         // Only one tick runs at a time here: a busy answer would mean a dead tick's lock
@@ -188,6 +193,7 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
       expect(story.kills.filter((kill) => kill.leftLock).length, replay()).toBeGreaterThan(0);
       expect(story.takeovers, replay()).toBeGreaterThan(0);
       await expectEveryEffectOnce(env, SPRINT, diamondPlan);
+      expect(unsweptTemps(env.kvDir, lastTickStarted), replay()).toEqual([]);
     },
     SPRINT_LIMIT_MS + 30_000,
   );
@@ -209,6 +215,25 @@ async function killAfter(
   await Promise.race([sleep(delayMs), tick.exited]);
   tick.child.kill('SIGKILL');
   return tick.exited;
+}
+
+/**
+ * The sprint's temp files left behind that should be gone once the last tick (started at
+ * `startedMs`, alone) held the lock and swept. State temps: all of them, since every writer
+ * was a tick process that exited before it started. The lock's temps and claims: those past
+ * the claim TTL (30 s) when it started. The shell's agents-file temps are never swept while
+ * the shell lives (it does, in this process), but none older than the last tick is left
+ * unless a write of the shell hung (a second of slack for the coarse file clock).
+ */
+function unsweptTemps(kvDir: string, startedMs: number): string[] {
+  return readdirSync(kvDir).filter((name) => {
+    const mtimeMs = statSync(join(kvDir, name), { throwIfNoEntry: false })?.mtimeMs;
+    if (mtimeMs === undefined) return false;
+    if (/^\.killed\.json\..*\.tmp$/.test(name)) return true;
+    if (/^\.killed\.agents\.json\..*\.tmp$/.test(name)) return mtimeMs < startedMs - 1_000;
+    if (name.startsWith('killed.lock.')) return mtimeMs < startedMs - 31_000;
+    return false;
+  });
 }
 
 function median(values: readonly number[], otherwise: number): number {

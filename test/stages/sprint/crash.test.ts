@@ -4,6 +4,9 @@
 // must parse, validate, and be exactly one of the versions written, never older than the
 // one seen before the writer started.
 //
+// A killed writer's temp file stays behind, beside the sprint file: the next tick to take the
+// sprint's lock sweeps it (stages/sprint/temp-sweep.ts), as the test checks at the end.
+//
 // Lanes (one sprint each, side by side in one KV directory) run in parallel so that the
 // hundreds of kills fit in seconds: each kill costs a process start.
 import { spawn } from 'node:child_process';
@@ -14,8 +17,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { validateValue } from '../../../engine/schema/index.js';
 import type { TickState } from '../../../schemas/generated/types.js';
 import { domainSchema } from '../../../schemas/index.js';
+import { loadTickState } from '../../../stages/sprint/index.js';
+import { callStage } from '../call-stage.js';
 import { buildChild } from '../../fixtures/kv/bundle.js';
 import { kvDirWith } from '../../fixtures/kv/kv-dir.js';
+import { tickInput } from '../../fixtures/kv/tick-input.js';
 import { fileVersion, versionOf } from '../../fixtures/kv/versions.js';
 
 const LANES = 4;
@@ -62,7 +68,7 @@ async function lane(kvDir: string, sprintId: string): Promise<number[]> {
 }
 
 describe('save_tick_state under SIGKILL', () => {
-  it('always leaves a whole, valid version of the sprint file, however often the writer is killed', async () => {
+  it('always leaves a whole, valid version of the sprint file, however often the writer is killed; the next tick sweeps the temps', async () => {
     const kvDir = kvDirWith();
     const lanes = await Promise.all(Array.from({ length: LANES }, (_, i) => lane(kvDir, `crash-${i}`)));
     const kills = lanes.flat();
@@ -73,5 +79,15 @@ describe('save_tick_state under SIGKILL', () => {
     const leftovers = readdirSync(kvDir).filter((name) => !/^crash-\d\.json$/.test(name));
     expect(leftovers.length).toBeGreaterThan(0);
     for (const name of leftovers) expect(name).toMatch(/^\.crash-\d\.json\.\d+\.[0-9a-f]{12}\.tmp$/);
+    // Their writers are dead: the next tick of each sprint, once it holds the lock, removes them.
+    for (let i = 0; i < LANES; i++) {
+      const hooks: (() => void | Promise<void>)[] = [];
+      await callStage(loadTickState, tickInput(`crash-${i}`), {
+        env: { CALORON_KV_DIR: kvDir },
+        runEndHooks: hooks,
+      });
+      for (const hook of hooks) await hook();
+    }
+    expect(readdirSync(kvDir).sort()).toEqual(Array.from({ length: LANES }, (_, i) => `crash-${i}.json`));
   }, 60_000);
 });

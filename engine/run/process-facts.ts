@@ -1,12 +1,15 @@
 // What the OS says about a process, so the shell can tell its agent from a stranger that
-// got the same pid later (reference §7.5), and stop a whole process group and know it is gone.
+// got the same pid later (reference §7.5), and stop a whole process group and know it is gone;
+// and so the sprint's tick lock can tell a live holder from a dead one, and the sweep of the
+// KV directory a live writer's temp file from a dead one's. Here, not in shell/, because
+// stages use it too and stages import nothing above engine/.
 //
 // Must never: signal a pid whose start time no longer matches the one recorded (the pid was
 // reused), or call a group gone while a live (non-zombie) member remains.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signalGroup } from '../engine/run/process-group.js';
+import { signalGroup } from './process-group.js';
 
 interface StatFacts {
   state: string;
