@@ -184,6 +184,12 @@ function prefixed(defs: Record<string, unknown>, prefix: string): Record<string,
   return Object.fromEntries(Object.entries(defs).map(([key, value]) => [prefix + key, value]));
 }
 
+/**
+ * The id rule of sprint, task and agent ids (schemas/domain/id.schema.json) as a RegExp,
+ * for the code that checks ids outside a schema: paths, branch names, worktrees.
+ */
+export const ID_PATTERN = new RegExp(domainSchema('id').pattern as string);
+
 const stageCache = new Map<string, StageSchemas>();
 
 /** A stage's input and output schemas from `stages/<stage>.schema.json`, bundled. */

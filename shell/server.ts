@@ -17,7 +17,7 @@ import { FRAMEWORK_NAMES } from './frameworks/index.js';
 import type { Heartbeat, Spawner } from './spawner.js';
 
 const BODY_LIMIT = 64 * 1024;
-const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
+const id = domainSchema('id');
 const agentRef = {
   type: 'object',
   required: ['sprint_id', 'agent_id'],

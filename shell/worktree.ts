@@ -11,10 +11,10 @@ import { execa } from 'execa';
 import { existsSync, lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { NoetherError } from '../engine/errors.js';
+import { ID_PATTERN } from '../schemas/index.js';
 import { taskBranch } from '../stages/github/links.js';
 import { credentialEnv } from './harness/index.js';
 
-const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const REPO_PART = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 
 export interface WorktreeRequest {
@@ -47,7 +47,7 @@ export class Worktrees {
   /** Creates (or refreshes) the worktree of a task and role and returns where it is. */
   prepare(request: WorktreeRequest): Promise<Worktree> {
     for (const field of ['sprint_id', 'task_id'] as const)
-      if (!ID.test(request[field]))
+      if (!ID_PATTERN.test(request[field]))
         throw pathRefused(`${field} ${JSON.stringify(request[field])} breaks the id rule`);
     const [owner, name, ...more] = request.repo.split('/');
     if (owner === undefined || name === undefined || more.length > 0 || ![owner, name].every(safeRepoPart))
@@ -62,7 +62,7 @@ export class Worktrees {
       ['sprint_id', sprintId],
       ['agent_id', agentId],
     ] as const)
-      if (!ID.test(value)) throw pathRefused(`${field} ${JSON.stringify(value)} breaks the id rule`);
+      if (!ID_PATTERN.test(value)) throw pathRefused(`${field} ${JSON.stringify(value)} breaks the id rule`);
     const path = this.confined(['.runs', sprintId, agentId], { leafMayExist: true });
     mkdirSync(path, { recursive: true, mode: 0o700 });
     return path;

@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { NoetherError } from '../../engine/errors.js';
 import type { PlanTask } from '../../schemas/generated/types.js';
 import { forgeEndpoint } from '../../stages/github/client/index.js';
-import { ID_PATTERN, slugOf } from '../../stages/phases/task-ids.js';
+import { ID_PATTERN } from '../../schemas/index.js';
+import { slugOf } from '../../stages/phases/task-ids.js';
 import { readPlan, tickCron } from '../demo/index.js';
 
 export const SPRINT_USAGE = `usage: caloron sprint "<goal>" --repo OWNER/NAME [options]

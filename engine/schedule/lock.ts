@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { NoetherError } from '../errors.js';
 import { fileErrorReason } from '../json/text.js';
+import { processStart } from '../run/process-facts.js';
 
 /** Where the locks of a project live, under its root (the scheduler config's folder). */
 export const LOCKS_FOLDER = join('.noether', 'locks');
@@ -116,7 +117,7 @@ export class JobLocks {
     if (holder === undefined) return ageMs > UNWRITTEN_GRACE_MS;
     if (holder.hostname !== this.host) return false;
     if (holder.pid === process.pid) return !issued.has(holder.token);
-    return !processExists(holder.pid);
+    return processStart(holder.pid) === undefined;
   }
 }
 
@@ -175,16 +176,6 @@ function parseHolder(text: string): LockHolder | undefined {
 function ageOf(file: string): number | undefined {
   const stat = statSync(file, { throwIfNoEntry: false });
   return stat === undefined ? undefined : Date.now() - stat.mtimeMs;
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function unlinkQuietly(file: string): void {

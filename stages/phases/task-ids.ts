@@ -3,9 +3,8 @@
 // they come from: the Python phases put raw slugs and `review-<id>` straight into ids,
 // so a long or punctuation-only component name produced ids the shell then refused.
 // Here every made-up id is built by `uniqueId`, which fits it into 64 characters and
-// never returns an id already taken.
+// never returns an id already taken (test/stages/phases checks them against ID_PATTERN).
 
-export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const ID_MAX = 64;
 
 /** Lower case, every run of other characters a single `-`, no dash at either end. */

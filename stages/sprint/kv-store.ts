@@ -15,9 +15,7 @@ import { deepFreeze, frozenCopy } from '../../engine/json/value.js';
 import { readJsonText } from '../../engine/json/text.js';
 import { validateValue } from '../../engine/schema/index.js';
 import type { AgentsFile, TickState } from '../../schemas/generated/types.js';
-import { domainSchema } from '../../schemas/index.js';
-
-const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+import { domainSchema, ID_PATTERN } from '../../schemas/index.js';
 
 /** The files a sprint has in the KV directory, by what they hold. */
 const SUFFIXES = {
@@ -61,10 +59,10 @@ export function kvDirectory(env: Readonly<Record<string, string | undefined>>): 
 
 /** The path of one of a sprint's files; refuses any id outside the id rule before building it. */
 export function sprintPath(kvDir: string, sprintId: string, file: SprintFile): string {
-  if (typeof sprintId !== 'string' || !ID.test(sprintId))
+  if (typeof sprintId !== 'string' || !ID_PATTERN.test(sprintId))
     throw new NoetherError(
       'NOE_STAGE_INPUT_VIOLATION',
-      `sprint_id ${JSON.stringify(sprintId)} breaks the id rule ^[a-z0-9][a-z0-9_-]{0,63}$: ` +
+      `sprint_id ${JSON.stringify(sprintId)} breaks the id rule ${ID_PATTERN.source}: ` +
         'use lowercase letters, digits, "-" and "_" only',
       { place: { pointer: '/sprint_id' } },
     );

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArchitectPoOutput, DevPoOutput, ReviewPoOutput } from '../../../schemas/generated/types.js';
 import { architectPo, designPo, devPo, phasesToSprintTasks, reviewPo } from '../../../stages/phases/index.js';
 import { planProblems } from '../../../stages/phases/plan-rules.js';
-import { ID_PATTERN } from '../../../stages/phases/task-ids.js';
+import { ID_PATTERN } from '../../../schemas/index.js';
 import { callStage } from '../call-stage.js';
 
 const word = fc.oneof(
