@@ -84,6 +84,30 @@ describe('compositions/', () => {
     });
   });
 
+  // Copied from the stages once; these keep them from drifting apart as the stages change.
+  it.each([
+    ['sprint_tick_stateful.json', 'load_tick_state'],
+    ['retro.json', 'load_sprint_outcome'],
+    ['full_cycle.json', 'design_po'],
+    ['sprint_plan.json', 'architect_po'],
+  ])('declares as %s’s input exactly what its first stage, %s, takes, closed', (file, stage) => {
+    expect(readGraph(file).input).toEqual({ ...stageSchemas(stage).input, additionalProperties: false });
+  });
+
+  it('declares as kickoff’s input exactly what its first two stages take, fetch_repo_context and plan_to_dag, closed', () => {
+    type Input = { properties: object; required: string[]; $defs: object };
+    const context = stageSchemas('fetch_repo_context').input as Input;
+    const plan = stageSchemas('plan_to_dag').input as Input;
+    const input = readGraph('kickoff.json').input as Input;
+    expect({ ...input, required: [...input.required].sort() }).toEqual({
+      type: 'object',
+      properties: { ...context.properties, ...plan.properties },
+      required: [...new Set([...context.required, ...plan.required])].sort(),
+      additionalProperties: false,
+      $defs: { ...context.$defs, ...plan.$defs },
+    });
+  });
+
   it('refuses a spawn_agent input with a misspelt field before asking any shell', async () => {
     const error = await failure(
       engine.run(graph('spawn_agent.json'), {
