@@ -30,66 +30,48 @@ export interface StaffedTask {
   reviewer?: string;
 }
 
-interface Staffing {
-  task: number;
-  roles: Role[];
-}
-
 /**
  * One error per agent whose tasks can be active at the same time, agents in the order the
  * tasks first name them (a task's developer before its reviewer). The pair reported is the
- * agent's first consecutive pair, in the order of `Levels.rank`, where the later task does
+ * agent's first consecutive pair, in the order of `Levels.byRank`, where the later task does
  * not depend on the earlier.
  */
 export function agentOverlaps(tasks: readonly StaffedTask[]): DagValidationError[] {
   const graph = new Levels(tasks);
+  const byAgent = new Map<string, number[]>();
+  for (const { developer, reviewer } of tasks)
+    for (const agent of [developer, reviewer])
+      if (agent !== undefined && !byAgent.has(agent)) byAgent.set(agent, []);
+  for (const task of graph.byRank) {
+    const { developer, reviewer } = tasks[task]!;
+    if (developer !== undefined) byAgent.get(developer)!.push(task);
+    if (reviewer !== undefined && reviewer !== developer) byAgent.get(reviewer)!.push(task);
+  }
   const errors: DagValidationError[] = [];
-  for (const [agent, staffed] of staffingByAgent(tasks)) {
-    staffed.sort((a, b) => graph.rank[a.task]! - graph.rank[b.task]!);
+  for (const [agent, staffed] of byAgent)
     for (let at = 1; at < staffed.length; at++) {
       const earlier = staffed[at - 1]!;
       const later = staffed[at]!;
-      if (graph.dependsOn(later.task, earlier.task)) continue;
-      errors.push(overlap(agent, tasks[earlier.task]!, earlier.roles, tasks[later.task]!, later.roles));
+      if (graph.dependsOn(later, earlier)) continue;
+      errors.push(overlap(agent, tasks[earlier]!, tasks[later]!));
       break;
     }
-  }
   return errors;
 }
 
-/** Each agent's tasks with the roles it has in them, agents in order of first mention. */
-function staffingByAgent(tasks: readonly StaffedTask[]): Map<string, Staffing[]> {
-  const byAgent = new Map<string, Staffing[]>();
-  tasks.forEach((task, index) => {
-    const roles: [Role, string | undefined][] = [
-      ['developer', task.developer],
-      ['reviewer', task.reviewer],
-    ];
-    for (const [role, agent] of roles) {
-      if (agent === undefined) continue;
-      const staffed = byAgent.get(agent) ?? [];
-      const last = staffed.at(-1);
-      if (last?.task === index) last.roles.push(role);
-      else staffed.push({ task: index, roles: [role] });
-      byAgent.set(agent, staffed);
-    }
-  });
-  return byAgent;
-}
-
-function overlap(
-  agent: string,
-  earlier: StaffedTask,
-  earlierRoles: readonly Role[],
-  later: StaffedTask,
-  laterRoles: readonly Role[],
-): DagValidationError {
-  const as = (roles: readonly Role[], task: StaffedTask) => `${roles.join(' and ')} of "${task.id}"`;
+function overlap(agent: string, earlier: StaffedTask, later: StaffedTask): DagValidationError {
+  const rolesIn = (task: StaffedTask): Role[] => {
+    const roles: Role[] = [];
+    if (task.developer === agent) roles.push('developer');
+    if (task.reviewer === agent) roles.push('reviewer');
+    return roles;
+  };
+  const as = (task: StaffedTask) => `${rolesIn(task).join(' and ')} of "${task.id}"`;
   return {
     code: 'agent_overlap',
     task_id: later.id,
-    message: `agent "${agent}" is the ${as(earlierRoles, earlier)} and the ${as(laterRoles, later)}, which can be active at the same time (neither depends on the other); the shell runs one harness per agent, so starting one would stop the other: give one of them another agent, or make one depend on the other`,
-    path: `${later.path}/${laterRoles[0] === 'developer' ? 'agent_id' : 'reviewer_id'}`,
+    message: `agent "${agent}" is the ${as(earlier)} and the ${as(later)}, which can be active at the same time (neither depends on the other); the shell runs one harness per agent, so starting one would stop the other: give one of them another agent, or make one depend on the other`,
+    path: `${later.path}/${later.developer === agent ? 'agent_id' : 'reviewer_id'}`,
     agent_id: agent,
     task_ids: [earlier.id, later.id],
   };
@@ -102,8 +84,11 @@ function overlap(
  * rest. `rank` orders the tasks by depth, then draft order: a topological order.
  */
 class Levels {
-  readonly rank: Int32Array;
-  private readonly deps: number[][];
+  /** The tasks by depth, then draft order: a topological order. */
+  readonly byRank: Int32Array;
+  /** Task t's dependencies are depList[depStart[t]] up to depList[depStart[t + 1]]. */
+  private readonly depStart: Int32Array;
+  private readonly depList: Int32Array;
   private readonly depth: Int32Array;
   private readonly height: Int32Array;
   /** Which search last visited a task, so no search clears a visited set. */
@@ -111,37 +96,59 @@ class Levels {
   private searches = 0;
 
   constructor(tasks: readonly StaffedTask[]) {
-    const index = new Map(tasks.map((task, at) => [task.id, at]));
-    this.deps = tasks.map((task) => task.deps.map((dep) => index.get(dep)!));
     const count = tasks.length;
-    const dependents: number[][] = Array.from({ length: count }, () => []);
+    const index = new Map<string, number>();
+    tasks.forEach((task, at) => index.set(task.id, at));
+    // Flat arrays rather than an array per task: plans have thousands of tasks.
+    this.depStart = new Int32Array(count + 1);
+    tasks.forEach((task, at) => (this.depStart[at + 1] = this.depStart[at]! + task.deps.length));
+    this.depList = new Int32Array(this.depStart[count]!);
+    const dependentCount = new Int32Array(count);
+    tasks.forEach((task, at) =>
+      task.deps.forEach((dep, k) => {
+        const target = index.get(dep)!;
+        this.depList[this.depStart[at]! + k] = target;
+        dependentCount[target]!++;
+      }),
+    );
+    const dependentStart = new Int32Array(count + 1);
+    for (let task = 0; task < count; task++)
+      dependentStart[task + 1] = dependentStart[task]! + dependentCount[task]!;
+    const dependents = new Int32Array(this.depList.length);
+    const filled = dependentStart.slice(0, count);
     const waiting = new Int32Array(count);
-    this.deps.forEach((deps, task) => {
-      waiting[task] = deps.length;
-      for (const dep of deps) dependents[dep]!.push(task);
-    });
+    for (let task = 0; task < count; task++) {
+      waiting[task] = this.depStart[task + 1]! - this.depStart[task]!;
+      for (let at = this.depStart[task]!; at < this.depStart[task + 1]!; at++)
+        dependents[filled[this.depList[at]!]!++] = task;
+    }
     // Kahn's algorithm: `order` grows as tasks lose their last unfinished dependency.
-    const order: number[] = [];
-    for (let task = 0; task < count; task++) if (waiting[task] === 0) order.push(task);
+    const order = new Int32Array(count);
+    let size = 0;
+    for (let task = 0; task < count; task++) if (waiting[task] === 0) order[size++] = task;
     this.depth = new Int32Array(count);
-    for (let next = 0; next < order.length; next++) {
+    for (let next = 0; next < size; next++) {
       const task = order[next]!;
-      for (const dependent of dependents[task]!) {
+      for (let at = dependentStart[task]!; at < dependentStart[task + 1]!; at++) {
+        const dependent = dependents[at]!;
         this.depth[dependent] = Math.max(this.depth[dependent]!, this.depth[task]! + 1);
-        if (--waiting[dependent]! === 0) order.push(dependent);
+        if (--waiting[dependent]! === 0) order[size++] = dependent;
       }
     }
     this.height = new Int32Array(count);
-    for (let next = order.length - 1; next >= 0; next--) {
+    for (let next = size - 1; next >= 0; next--) {
       const task = order[next]!;
-      for (const dep of this.deps[task]!)
+      for (let at = this.depStart[task]!; at < this.depStart[task + 1]!; at++) {
+        const dep = this.depList[at]!;
         this.height[dep] = Math.max(this.height[dep]!, this.height[task]! + 1);
+      }
     }
-    const byRank = Array.from({ length: count }, (_, task) => task).sort(
-      (a, b) => this.depth[a]! - this.depth[b]! || a - b,
-    );
-    this.rank = new Int32Array(count);
-    byRank.forEach((task, rank) => (this.rank[task] = rank));
+    // A counting sort by depth, stable, so draft order breaks ties.
+    const atDepth = new Int32Array(count + 1);
+    for (let task = 0; task < count; task++) atDepth[this.depth[task]! + 1]!++;
+    for (let depth = 1; depth <= count; depth++) atDepth[depth]! += atDepth[depth - 1]!;
+    this.byRank = new Int32Array(count);
+    for (let task = 0; task < count; task++) this.byRank[atDepth[this.depth[task]!]!++] = task;
     this.seen = new Int32Array(count);
   }
 
@@ -153,7 +160,9 @@ class Levels {
     const search = ++this.searches;
     const stack = [later];
     while (stack.length > 0) {
-      for (const dep of this.deps[stack.pop()!]!) {
+      const task = stack.pop()!;
+      for (let at = this.depStart[task]!; at < this.depStart[task + 1]!; at++) {
+        const dep = this.depList[at]!;
         if (dep === earlier) return true;
         if (this.seen[dep] === search || this.depth[dep]! <= depth || this.height[dep]! >= height) continue;
         this.seen[dep] = search;

@@ -148,7 +148,10 @@ function checkAgents(
   fields: Record<string, unknown>,
   errors: DagValidationError[],
 ): { developer: string | undefined; reviewer: string | undefined } {
+  const wellFormed = (value: unknown) =>
+    typeof value === 'string' && isValid(ID, value) ? value : undefined;
   const agent = fields.agent_id;
+  const developer = wellFormed(agent);
   if (agent === undefined || agent === null || agent === '')
     errors.push({
       code: 'missing_agent',
@@ -156,24 +159,23 @@ function checkAgents(
       message: `task "${id}" has no agent_id: name the agent that will do it`,
       path: `${path}/agent_id`,
     });
-  else if (typeof agent !== 'string' || !isValid(ID, agent))
+  else if (developer === undefined)
     errors.push({
       code: 'bad_agent_id',
       task_id: id,
       message: `task "${id}" has agent_id ${JSON.stringify(agent)}, which must match ^[a-z0-9][a-z0-9_-]{0,63}$`,
       path: `${path}/agent_id`,
     });
-  const reviewer = fields.reviewer_id;
-  if (reviewer !== undefined && reviewer !== null && (typeof reviewer !== 'string' || !isValid(ID, reviewer)))
+  const given = fields.reviewer_id;
+  const reviewer = wellFormed(given);
+  if (given !== undefined && given !== null && reviewer === undefined)
     errors.push({
       code: 'bad_agent_id',
       task_id: id,
-      message: `task "${id}" has reviewer_id ${JSON.stringify(reviewer)}, which must match ^[a-z0-9][a-z0-9_-]{0,63}$`,
+      message: `task "${id}" has reviewer_id ${JSON.stringify(given)}, which must match ^[a-z0-9][a-z0-9_-]{0,63}$`,
       path: `${path}/reviewer_id`,
     });
-  const wellFormed = (value: unknown) =>
-    typeof value === 'string' && isValid(ID, value) ? value : undefined;
-  return { developer: wellFormed(agent), reviewer: wellFormed(reviewer) };
+  return { developer, reviewer };
 }
 
 function readDeps(
