@@ -17,7 +17,7 @@
 // with no structural error.
 import type { DagValidationError } from '../../schemas/generated/types.js';
 
-export type Role = 'developer' | 'reviewer';
+type Role = 'developer' | 'reviewer';
 
 export interface StaffedTask {
   id: string;
