@@ -927,7 +927,7 @@ export interface DagValidateInput {
 export interface DagValidateOutput {
   valid: boolean;
   /**
-   * Per task in draft order (each task's findings in a fixed order), then cycles in discovery order.
+   * Per task in draft order (each task's findings in a fixed order), then cycles in discovery order, then agent overlaps in the order the tasks first name the agents. The agent_overlap check runs only on a sound graph: when the only errors before it are missing_agent, bad_agent_id or duplicate_dependency.
    */
   errors: DagValidationError[];
 }
@@ -945,7 +945,8 @@ export interface DagValidationError {
     | 'self_dependency'
     | 'duplicate_dependency'
     | 'unknown_dependency'
-    | 'cycle';
+    | 'cycle'
+    | 'agent_overlap';
   task_id?: string;
   message: string;
   /**
@@ -956,6 +957,17 @@ export interface DagValidationError {
    * For code cycle: the task ids along the cycle, first repeated at the end (each depends on the next).
    */
   cycle?: string[];
+  /**
+   * For code agent_overlap: the agent two tasks that can be active at the same time both name (as developer or reviewer).
+   */
+  agent_id?: string;
+  /**
+   * For code agent_overlap: the two tasks, earlier in topological order first; task_id and path are the second's.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  task_ids?: [string, string];
 }
 export interface DecideInterventionInput {
   results: HealthResult[];

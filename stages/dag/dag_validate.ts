@@ -7,8 +7,12 @@
 //
 // Order of errors: the draft's tasks in order, each task's findings in the order
 // id → agent → reviewer → depends_on (per dependency: self, duplicate, unknown); then
-// the cycles, in the order a depth-first search in task order meets them. Cycles are
-// searched among tasks with a good, first-seen id, over known dependencies only.
+// the cycles, in the order a depth-first search in task order meets them; then the agents
+// two tasks that can be active at the same time both name (agent-overlap.ts), in the order
+// the tasks first name them. Cycles are searched among tasks with a good, first-seen id,
+// over known dependencies only. Agent overlaps are only looked for in a sound graph (every
+// task read, every dependency known, no cycle): the only errors before them may be about
+// agents or a repeated dependency, which leave the graph as it is.
 import { escapeToken } from '../../engine/json/pointer.js';
 import { isJsonObject } from '../../engine/json/value.js';
 import { isValid } from '../../engine/schema/index.js';
@@ -19,15 +23,25 @@ import type {
   DagValidationError,
 } from '../../schemas/generated/types.js';
 import { domainSchema, stageSchemas } from '../../schemas/index.js';
+import { agentOverlaps, type StaffedTask } from './agent-overlap.js';
 import { findCycles } from './graph.js';
 
 const ID = domainSchema('id');
+/** The errors that leave the dependency graph sound, so agent overlaps can be judged. */
+const GRAPH_INTACT = new Set<DagValidationError['code']>([
+  'missing_agent',
+  'bad_agent_id',
+  'duplicate_dependency',
+]);
 
 interface Draft {
   id: string;
   path: string;
   /** The dependency ids as listed, when depends_on is a well-formed list. */
   deps: string[];
+  /** The agent ids, when well-formed. */
+  developer: string | undefined;
+  reviewer: string | undefined;
 }
 
 export function validateDag(dag: Record<string, unknown>): DagValidateOutput {
@@ -48,6 +62,15 @@ export function validateDag(dag: Record<string, unknown>): DagValidateOutput {
       cycle,
     });
   }
+  if (errors.every((error) => GRAPH_INTACT.has(error.code)))
+    errors.push(
+      ...agentOverlaps(
+        order.map((id): StaffedTask => {
+          const { path, developer, reviewer } = byId.get(id)!;
+          return { id, path, deps: edges.get(id)!, developer, reviewer };
+        }),
+      ),
+    );
   return { valid: errors.length === 0, errors };
 }
 
@@ -108,23 +131,27 @@ function readDrafts(tasks: unknown, errors: DagValidationError[]): Draft[] {
       });
     }
     const good = typeof id === 'string' && isValid(ID, id);
-    if (good) checkAgents(id, path, value, errors);
+    const agents = good ? checkAgents(id, path, value, errors) : undefined;
     const deps = readDeps(good ? id : undefined, path, value.depends_on, errors);
     if (good && !seen.has(id)) {
       seen.add(id);
-      drafts.push({ id, path, deps });
+      drafts.push({ id, path, deps, developer: agents?.developer, reviewer: agents?.reviewer });
     }
   }
   return drafts;
 }
 
+/** Reports a task's missing or malformed agent ids; returns the well-formed ones. */
 function checkAgents(
   id: string,
   path: string,
   fields: Record<string, unknown>,
   errors: DagValidationError[],
-): void {
+): { developer: string | undefined; reviewer: string | undefined } {
+  const wellFormed = (value: unknown) =>
+    typeof value === 'string' && isValid(ID, value) ? value : undefined;
   const agent = fields.agent_id;
+  const developer = wellFormed(agent);
   if (agent === undefined || agent === null || agent === '')
     errors.push({
       code: 'missing_agent',
@@ -132,21 +159,23 @@ function checkAgents(
       message: `task "${id}" has no agent_id: name the agent that will do it`,
       path: `${path}/agent_id`,
     });
-  else if (typeof agent !== 'string' || !isValid(ID, agent))
+  else if (developer === undefined)
     errors.push({
       code: 'bad_agent_id',
       task_id: id,
       message: `task "${id}" has agent_id ${JSON.stringify(agent)}, which must match ^[a-z0-9][a-z0-9_-]{0,63}$`,
       path: `${path}/agent_id`,
     });
-  const reviewer = fields.reviewer_id;
-  if (reviewer !== undefined && reviewer !== null && (typeof reviewer !== 'string' || !isValid(ID, reviewer)))
+  const given = fields.reviewer_id;
+  const reviewer = wellFormed(given);
+  if (given !== undefined && given !== null && reviewer === undefined)
     errors.push({
       code: 'bad_agent_id',
       task_id: id,
-      message: `task "${id}" has reviewer_id ${JSON.stringify(reviewer)}, which must match ^[a-z0-9][a-z0-9_-]{0,63}$`,
+      message: `task "${id}" has reviewer_id ${JSON.stringify(given)}, which must match ^[a-z0-9][a-z0-9_-]{0,63}$`,
       path: `${path}/reviewer_id`,
     });
+  return { developer, reviewer };
 }
 
 function readDeps(
@@ -203,7 +232,7 @@ function graphDeps(draft: Draft, byId: Map<string, Draft>): string[] {
 export const dagValidate = defineStage<DagValidateInput, DagValidateOutput>({
   name: 'dag_validate',
   description:
-    'Lists everything wrong with a draft DAG (empty, bad or duplicate ids, missing agents, unknown or self dependencies, cycles with their path).',
+    'Lists everything wrong with a draft DAG (empty, bad or duplicate ids, missing agents, unknown or self dependencies, cycles with their path, an agent named by two tasks that can be active at the same time).',
   ...stageSchemas('dag_validate'),
   effects: ['Pure'],
   run: (input) => validateDag(input.dag),
@@ -238,6 +267,31 @@ export const dagValidate = defineStage<DagValidateInput, DagValidateOutput>({
               'tasks a, b depend on each other in a cycle: a → b → a (each depends on the next); remove one of these dependencies',
             path: '/tasks/0/depends_on',
             cycle: ['a', 'b', 'a'],
+          },
+        ],
+      },
+    },
+    {
+      input: {
+        dag: {
+          tasks: {
+            a: { agent_id: 'dev-1', reviewer_id: 'lead', depends_on: [] },
+            b: { agent_id: 'dev-2', reviewer_id: 'lead', depends_on: ['a'] },
+            c: { agent_id: 'dev-3', reviewer_id: 'lead', depends_on: ['a'] },
+          },
+        },
+      },
+      output: {
+        valid: false,
+        errors: [
+          {
+            code: 'agent_overlap',
+            task_id: 'c',
+            message:
+              'agent "lead" is the reviewer of "b" and the reviewer of "c", which can be active at the same time (neither depends on the other); the shell runs one harness per agent, so starting one would stop the other: give one of them another agent, or make one depend on the other',
+            path: '/tasks/c/reviewer_id',
+            agent_id: 'lead',
+            task_ids: ['b', 'c'],
           },
         ],
       },

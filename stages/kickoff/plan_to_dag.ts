@@ -7,9 +7,12 @@
 // worktree or heartbeat), the reviewer `reviewer-<task_id>` — one per task as well: the
 // shell runs one harness per agent, so a reviewer shared by B and C, reviewed at the same
 // time, would have its review of B stopped by the spawn for C. `defaults.reviewer_id`
-// names one shared reviewer instead, for plans whose reviews never overlap. A derived id
-// that would be the developer itself is replaced by `rev-<task_id>`. Repeated entries of a depends_on list are dropped
-// (a task may not list a dependency twice, and the repeat means nothing more).
+// names one shared reviewer instead, which only a plan whose tasks run one after another
+// (each depending, at least transitively, on the one before) can use: on tasks that can be
+// active at the same time dag_validate refuses it (agent_overlap), as it refuses any agent
+// id two such tasks name. A derived id that would be the developer itself is replaced by
+// `rev-<task_id>`. Repeated entries of a depends_on list are dropped (a task may not list
+// a dependency twice, and the repeat means nothing more).
 //
 // Unknown deps, self-dependencies, cycles and an empty plan are representable and are
 // dag_validate's to report. Three things the schema cannot catch are refused here (a

@@ -160,6 +160,31 @@ describe.concurrent('caloron demo --plan errors', () => {
     expect(processesUnder(dir)).toEqual([]);
   });
 
+  it('refuses a plan giving one agent two tasks that can run at once, before opening an issue', async ({
+    expect,
+  }) => {
+    // b and c both follow a only: the shell would stop dev-x's harness for b to start c.
+    const plan = [
+      { id: 'a', title: 'Foundation', depends_on: [] },
+      { id: 'b', title: 'Left wing', depends_on: ['a'], agent_id: 'dev-x' },
+      { id: 'c', title: 'Right wing', depends_on: ['a'], agent_id: 'dev-x' },
+    ];
+    const folder = tempProject({ 'plan.json': JSON.stringify(plan) }, 'caloron-demo-test-');
+    const dir = join(folder, 'run');
+    const run = await demo('--plan', join(folder, 'plan.json'), '--dir', dir);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('caloron demo: NOE_DAG_INVALID: ');
+    expect(run.stderr).toContain(
+      'agent_overlap at /dag/tasks/c/agent_id: agent "dev-x" is the developer of "b" and the developer of "c"',
+    );
+    const forge = JSON.parse(readFileSync(join(dir, 'forge/forge.json'), 'utf8')) as {
+      repos: Record<string, { issues: unknown[] }>;
+    };
+    expect(Object.values(forge.repos).flatMap((repository) => repository.issues)).toEqual([]);
+    expect(readdirSync(join(dir, 'kv'))).toEqual([]);
+    expect(processesUnder(dir)).toEqual([]);
+  });
+
   it('refuses a --ticks-every a cron cannot say with NOE_USAGE', async ({ expect }) => {
     const dir = join(tempProject({}, 'caloron-demo-test-'), 'run');
     const run = await demo('--plan', TWO_TASKS, '--ticks-every', '90', '--dir', dir);

@@ -12,7 +12,7 @@ const codes = (out: DagValidateOutput) => out.errors.map((e) => [e.code, e.task_
 const draft = (id: string, depends_on: unknown = [], extra: Record<string, unknown> = {}) => ({
   id,
   title: id.toUpperCase(),
-  agent_id: 'dev-1',
+  agent_id: `dev-${id}`,
   depends_on,
   ...extra,
 });

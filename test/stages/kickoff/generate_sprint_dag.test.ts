@@ -4,11 +4,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSubschema, validateValue } from '../../../engine/schema/index.js';
 import type {
+  DagValidateOutput,
   GenerateSprintDagInput,
   GenerateSprintDagOutput,
   PlanToDagOutput,
 } from '../../../schemas/generated/types.js';
 import { domainSchema } from '../../../schemas/index.js';
+import { dagValidate } from '../../../stages/dag/index.js';
 import { generateSprintDag, planToDag } from '../../../stages/kickoff/index.js';
 import { callStage } from '../call-stage.js';
 
@@ -141,6 +143,15 @@ describe('generate_sprint_dag', () => {
     expect(isSubschema(generateSprintDag.output, planToDag.input).verdict).toBe('yes');
   });
 
+  it('shares reviewer-1 and its agents only along the chain, which dag_validate accepts', async () => {
+    const plan = await planOf({ brief: 'One. Two. Three. Four. Five.', num_agents: 2 });
+    const { dag } = (await callStage(planToDag, plan)) as PlanToDagOutput;
+    expect(new Set(Object.values(dag.tasks).map((task) => task?.reviewer_id))).toEqual(
+      new Set(['reviewer-1']),
+    );
+    expect(await callStage(dagValidate, { dag })).toEqual({ valid: true, errors: [] });
+  });
+
   it('for any brief, with plan_to_dag, makes a valid DagState whose every id satisfies the id rule', async () => {
     const dagState = domainSchema('dag-state');
     const brief = fc.oneof(
@@ -167,6 +178,7 @@ describe('generate_sprint_dag', () => {
         const plan = await planOf(input);
         const { dag } = (await callStage(planToDag, plan)) as PlanToDagOutput;
         expect(validateValue(dagState, dag)).toEqual([]);
+        expect(((await callStage(dagValidate, { dag })) as DagValidateOutput).errors).toEqual([]);
         const ids = [
           dag.sprint_id,
           ...Object.values(dag.tasks).flatMap((task) => [task?.id, task?.agent_id, task?.reviewer_id]),

@@ -3,8 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { NoetherError } from '../../../engine/errors.js';
 import { validateValue } from '../../../engine/schema/index.js';
-import type { PlanTask, PlanToDagInput, PlanToDagOutput } from '../../../schemas/generated/types.js';
+import type {
+  DagValidateOutput,
+  PlanTask,
+  PlanToDagInput,
+  PlanToDagOutput,
+} from '../../../schemas/generated/types.js';
 import { domainSchema } from '../../../schemas/index.js';
+import { dagValidate } from '../../../stages/dag/index.js';
 import { planToDag } from '../../../stages/kickoff/index.js';
 import { callStage } from '../call-stage.js';
 
@@ -76,6 +82,28 @@ describe('plan_to_dag', () => {
       defaults: { agent_prefix: 'coder', reviewer_id: 'lead' },
     });
     expect(dag.tasks.a).toMatchObject({ agent_id: 'coder-a', reviewer_id: 'lead' });
+  });
+
+  it('leaves a shared defaults.reviewer_id to dag_validate: fine along a chain, refused on tasks that can run together', async () => {
+    const validation = async (tasks: PlanTask[]) =>
+      (await callStage(dagValidate, {
+        dag: await dagOf({ sprint_id: 's', tasks, defaults: { reviewer_id: 'lead' } }),
+      })) as DagValidateOutput;
+    const chain = await validation([
+      task('a'),
+      task('b', { depends_on: ['a'] }),
+      task('c', { depends_on: ['b'] }),
+    ]);
+    expect(chain).toEqual({ valid: true, errors: [] });
+    const diamond = await validation([
+      task('a'),
+      task('b', { depends_on: ['a'] }),
+      task('c', { depends_on: ['a'] }),
+      task('d', { depends_on: ['b', 'c'] }),
+    ]);
+    expect(diamond.errors.map((e) => [e.code, e.agent_id, e.task_ids])).toEqual([
+      ['agent_overlap', 'lead', ['b', 'c']],
+    ]);
   });
 
   it('keeps the agents a plan names', async () => {
