@@ -3,21 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { isNoetherError, type NoetherError } from '../../engine/errors.js';
-import { defineStage, isStage, type StageSpec } from '../../engine/stage/index.js';
-
-const text = { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] };
-
-function spec(overrides: Record<string, unknown> = {}): StageSpec<{ text: string }, { text: string }> {
-  return {
-    name: 'echo_text',
-    description: 'Returns its input.',
-    input: text,
-    output: text,
-    effects: ['Pure'],
-    run: (input) => input,
-    ...overrides,
-  };
-}
+import { defineStage, isStage } from '../../engine/stage/index.js';
+import { echoTextSpec as spec } from './echo-text-spec.js';
 
 function rejection(overrides: Record<string, unknown>): NoetherError {
   try {

@@ -9,24 +9,12 @@ import { cli } from '../cli/in-process.js';
 import { tempProject } from '../temp-project.js';
 import { loadEngine } from '../../engine/engine.js';
 import { isNoetherError, type NoetherError } from '../../engine/errors.js';
-import { defineStage, type StageSpec } from '../../engine/stage/index.js';
+import { defineStage } from '../../engine/stage/index.js';
 import { verdictFolder, verdictId } from '../../engine/stage/verdicts.js';
+import { echoTextSpec as spec, text } from './echo-text-spec.js';
 
-const text = { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] };
 const good = [{ input: { text: 'a' }, output: { text: 'a' } }];
 const bad = [{ input: { text: 3 }, output: { text: '3' } }];
-
-function spec(overrides: Record<string, unknown> = {}): StageSpec<unknown, unknown> {
-  return {
-    name: 'echo_text',
-    description: 'Returns its input.',
-    input: text,
-    output: text,
-    effects: ['Pure'],
-    run: (input) => input,
-    ...overrides,
-  };
-}
 
 function rejection(define: () => unknown): NoetherError {
   try {
