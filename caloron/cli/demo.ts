@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { untilInterrupted } from '../../engine/cli/interrupt.js';
 import { NoetherError } from '../../engine/errors.js';
 import {
   DIAMOND_PLAN,
@@ -47,24 +48,14 @@ export async function demoCommand(args: string[]): Promise<void> {
   const json = values.json === true;
   if (!json) print(`caloron demo: ${String(plan.length)} task(s) from ${planFile}\n  folder    ${dir}`);
 
-  const stop = new AbortController();
-  const onSignal = () => {
-    if (!stop.signal.aborted)
-      process.stderr.write('caloron demo: stopping (scheduler, agents, shell, forge)…\n');
-    stop.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let result: DemoResult;
-  try {
-    result = await runDemo(
-      { dir, plan, planFile, ticksEverySeconds: ticksEvery, timeoutMs: timeoutS * 1000, signal: stop.signal },
-      json ? jsonReporter(print) : tableReporter(print, ticksEvery),
-    );
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const result = await untilInterrupted(
+    (signal) =>
+      runDemo(
+        { dir, plan, planFile, ticksEverySeconds: ticksEvery, timeoutMs: timeoutS * 1000, signal },
+        json ? jsonReporter(print) : tableReporter(print, ticksEvery),
+      ),
+    () => process.stderr.write('caloron demo: stopping (scheduler, agents, shell, forge)…\n'),
+  );
   if (json) print(JSON.stringify(summary(result)));
   else printEnding(print, result);
   if (result.outcome !== 'complete') throw failure(result);

@@ -3,6 +3,7 @@
 // heartbeat said done, 1 when it said failed; SIGTERM (the shell's /kill or /restart)
 // aborts the work and still sends the final "failed: terminated" beat.
 import { parseArgs } from 'node:util';
+import { untilInterrupted } from '../../engine/cli/interrupt.js';
 import { NoetherError } from '../../engine/errors.js';
 import { readHarnessConfig, reportUnusableConfig, runHarness } from '../../shell/harness/index.js';
 
@@ -40,17 +41,9 @@ export async function harnessCommand(args: string[]): Promise<void> {
     await reportUnusableConfig(values.config, error, { env: process.env, log });
     throw error;
   }
-  const controller = new AbortController();
-  // `on`, not `once`: the handler stays while the run winds down, so a second signal does
-  // not fall through to the default action and kill the process before its final beat.
-  const stop = (): void => {
-    if (!controller.signal.aborted) process.stderr.write('harness: terminated by signal\n');
-    controller.abort();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  const outcome = await runHarness(config, { env: process.env, signal: controller.signal, log });
-  process.removeListener('SIGTERM', stop);
-  process.removeListener('SIGINT', stop);
+  const outcome = await untilInterrupted(
+    (signal) => runHarness(config, { env: process.env, signal, log }),
+    () => process.stderr.write('harness: terminated by signal\n'),
+  );
   process.exitCode = outcome.status === 'done' ? 0 : 1;
 }

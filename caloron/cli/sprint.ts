@@ -2,6 +2,7 @@
 // file reads the flags, turns SIGINT/SIGTERM into a clean stop, and prints: the planned
 // tasks, the issues kickoff made, then the scheduler job to add (or, with --run, the task
 // table after every tick and where the retro report is).
+import { untilInterrupted } from '../../engine/cli/interrupt.js';
 import { NoetherError } from '../../engine/errors.js';
 import type { PlanTask } from '../../schemas/generated/types.js';
 import { renderTaskTable, renderTickLine, statusSummary } from '../demo/index.js';
@@ -21,25 +22,16 @@ export async function sprintCommand(args: string[]): Promise<void> {
     return;
   }
   const print = (text: string) => void process.stdout.write(`${text}\n`);
-  const stop = new AbortController();
-  const onSignal = () => {
-    if (!stop.signal.aborted) process.stderr.write('caloron sprint: stopping…\n');
-    stop.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  let result: SprintResult;
-  try {
-    result = await runSprint(
-      options,
-      process.env,
-      options.json ? jsonReporter(print) : textReporter(print, options),
-      stop.signal,
-    );
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const result = await untilInterrupted(
+    (signal) =>
+      runSprint(
+        options,
+        process.env,
+        options.json ? jsonReporter(print) : textReporter(print, options),
+        signal,
+      ),
+    () => process.stderr.write('caloron sprint: stopping…\n'),
+  );
   if (options.json) print(JSON.stringify(jsonEnding(result)));
   else print(textEnding(result));
   const failed = failure(result);

@@ -3,6 +3,7 @@
 // error or an invalid input, 3 for a failed execution (its message names the trace).
 import { resolve } from 'node:path';
 import { NoetherError } from '../errors.js';
+import { untilInterrupted } from './interrupt.js';
 import type { Engine, RunOptions } from '../engine.js';
 import { parseJsonDocument } from '../json/parse.js';
 import { readJsonText } from '../json/text.js';
@@ -52,25 +53,6 @@ export async function runGraph(engine: Engine, files: string[], flags: RunFlags,
     io.stderr(`execution ${result.executionId} (noether-ts trace ${result.executionId})\n`);
   }
   return 0;
-}
-
-/**
- * Runs `work` with a signal that SIGINT or SIGTERM aborts, so that an interrupted run
- * still cancels its stages (command stages' process groups included), runs its run-end
- * hooks and writes its trace, then fails with NOE_CANCELLED (exit 3).
- */
-async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const interrupt = (name: NodeJS.Signals) =>
-    controller.abort(new NoetherError('NOE_CANCELLED', `the run was interrupted by ${name}`));
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
-  }
 }
 
 function milliseconds(text: string): number {
