@@ -15,16 +15,14 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type SprintEnvironment, startSprintEnvironment } from '../../caloron/demo/environment.js';
-import { loadEngine } from '../../engine/index.js';
+import type { SprintEnvironment } from '../../caloron/demo/environment.js';
 import { readTrace } from '../../engine/run/index.js';
-import { repo } from '../cli/in-process.js';
 import { seededRandom } from '../seeded-random.js';
-import { caloronHarness } from '../shell/e2e-harness.js';
 import { tempProject } from '../temp-project.js';
 import { writeProxy, type WriteProxy } from './write-proxy.js';
 import {
   diamondPlan,
+  kickedOffDiamond,
   type Exit,
   expectEveryEffectOnce,
   journalKeys,
@@ -90,14 +88,8 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
     `still completes with every side effect performed once (seed ${String(SEED)})`,
     async () => {
       const dir = tempProject({}, 'caloron-kill-');
-      environment = await startSprintEnvironment({
-        dir: join(dir, 'sprint'),
-        harnessCommand: [...caloronHarness],
-        heartbeatIntervalMs: 1000,
-      });
+      environment = await kickedOffDiamond(dir, SPRINT);
       const env = environment;
-      const engine = await loadEngine({ cwd: repo });
-      await engine.run('compositions/kickoff.json', env.kickoffInput(SPRINT, diamondPlan), { env: env.env });
       // The ticks reach the forge and the shell through the proxies; the agents, directly.
       proxies = [await writeProxy(env.forge.url), await writeProxy(env.shell.url)];
       const [forge, shell] = proxies as [WriteProxy, WriteProxy];

@@ -15,17 +15,49 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { Trace } from '../../engine/index.js';
-import { FORGE_TOKEN_ENV, type SprintEnvironment } from '../../caloron/demo/environment.js';
+import { loadEngine, type Trace } from '../../engine/index.js';
+import {
+  FORGE_TOKEN_ENV,
+  type SprintEnvironment,
+  startSprintEnvironment,
+} from '../../caloron/demo/environment.js';
 import type { DagState, PlanTask, TickLock } from '../../schemas/generated/types.js';
 import { noetherArgv } from '../cli/cli-process.js';
 import { repo } from '../cli/in-process.js';
+import { caloronHarness } from '../shell/e2e-harness.js';
 import { forgeRecord } from './forge-record.js';
 
 /** The default plan (caloron/demo/diamond.json): a; b and c after a; d after both. */
 export const diamondPlan = JSON.parse(
   readFileSync(join(repo, 'caloron/demo/diamond.json'), 'utf8'),
 ) as PlanTask[];
+
+/**
+ * The diamond kicked off as `sprintId` in `<dir>/sprint`, with real agents beating every
+ * second: where the suites that drive ticks from their own processes start. The
+ * environment is closed again if kickoff fails.
+ */
+export async function kickedOffDiamond(dir: string, sprintId: string): Promise<SprintEnvironment> {
+  const environment = await startSprintEnvironment({
+    dir: join(dir, 'sprint'),
+    harnessCommand: [...caloronHarness],
+    heartbeatIntervalMs: 1000,
+  });
+  try {
+    const engine = await loadEngine({ cwd: repo });
+    await engine.run(
+      join(repo, 'compositions/kickoff.json'),
+      environment.kickoffInput(sprintId, diamondPlan),
+      {
+        env: environment.env,
+      },
+    );
+  } catch (error) {
+    await environment.close();
+    throw error;
+  }
+  return environment;
+}
 
 export const STATEFUL_TICK = join(repo, 'compositions/sprint_tick_stateful.json');
 const CALORON_STAGES = join(repo, 'stages/index.ts');

@@ -11,13 +11,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type SprintEnvironment, startSprintEnvironment } from '../../caloron/demo/environment.js';
-import { loadEngine } from '../../engine/index.js';
-import { repo } from '../cli/in-process.js';
-import { caloronHarness } from '../shell/e2e-harness.js';
+import type { SprintEnvironment } from '../../caloron/demo/environment.js';
 import { tempProject } from '../temp-project.js';
 import {
   diamondPlan,
+  kickedOffDiamond,
   type Exit,
   expectEveryEffectOnce,
   readTraces,
@@ -46,14 +44,8 @@ describe('two schedulers firing the tick of the same sprint', () => {
     'never run two acting ticks at once, end busy ticks quietly, and complete the sprint once',
     async () => {
       const dir = tempProject({}, 'caloron-schedulers-');
-      environment = await startSprintEnvironment({
-        dir: join(dir, 'sprint'),
-        harnessCommand: [...caloronHarness],
-        heartbeatIntervalMs: 1000,
-      });
+      environment = await kickedOffDiamond(dir, SPRINT);
       const env = environment;
-      const engine = await loadEngine({ cwd: repo });
-      await engine.run('compositions/kickoff.json', env.kickoffInput(SPRINT, diamondPlan), { env: env.env });
 
       const folders = ['scheduler-1', 'scheduler-2'].map((name) => join(dir, name));
       for (const folder of folders) mkdirSync(folder);
