@@ -9,6 +9,7 @@ import { untilInterrupted } from '../../engine/cli/interrupt.js';
 import { NoetherError } from '../../engine/errors.js';
 import {
   DIAMOND_PLAN,
+  endingLines,
   readPlan,
   renderTaskTable,
   renderTickLine,
@@ -114,12 +115,7 @@ function summary(result: DemoResult) {
 
 function printEnding(print: (text: string) => void, result: DemoResult): void {
   const { places } = result;
-  const lines = [
-    '',
-    `sprint "${result.sprintId}" ${result.outcome} after ${String(result.ticks)} tick(s): ${statusSummary(result.state)}`,
-  ];
-  if (result.retro !== undefined)
-    lines.push(`retro report: ${result.retro.report_path}`, `learnings:    ${result.retro.learnings_path}`);
+  const lines = endingLines(result.sprintId, result.outcome, result.ticks, result.state, result.retro);
   lines.push(
     `everything is in ${places.dir}:`,
     `  forge/       the forge's data; the repository: git clone ${places.repoPath}`,

@@ -5,7 +5,7 @@
 import { untilInterrupted } from '../../engine/cli/interrupt.js';
 import { NoetherError } from '../../engine/errors.js';
 import type { PlanTask } from '../../schemas/generated/types.js';
-import { renderTaskTable, renderTickLine, statusSummary } from '../demo/index.js';
+import { endingLines, renderTaskTable, renderTickLine, statusSummary } from '../demo/index.js';
 import {
   readSprintOptions,
   runSprint,
@@ -93,13 +93,7 @@ function textEnding(result: SprintResult): string {
       JSON.stringify(result.job, null, 2),
     ].join('\n');
   const { run } = result;
-  const lines = [
-    '',
-    `sprint "${result.sprintId}" ${run.outcome} after ${String(run.ticks)} tick(s): ${statusSummary(run.state)}`,
-  ];
-  if (run.retro !== undefined)
-    lines.push(`retro report: ${run.retro.report_path}`, `learnings:    ${run.retro.learnings_path}`);
-  return lines.join('\n');
+  return endingLines(result.sprintId, run.outcome, run.ticks, run.state, run.retro).join('\n');
 }
 
 function jsonEnding(result: SprintResult) {

@@ -25,4 +25,4 @@ export {
   type TickReporter,
 } from './tick-loop.js';
 export { demoScheduleConfig, tickCron, TICK_JOB, writeDemoSchedule } from './schedule.js';
-export { renderTaskTable, renderTickLine, statusSummary, type TickOutput } from './table.js';
+export { endingLines, renderTaskTable, renderTickLine, statusSummary, type TickOutput } from './table.js';

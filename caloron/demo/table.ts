@@ -49,6 +49,23 @@ export function statusSummary(state: DagState): string {
   return [...counts].map(([status, count]) => `${String(count)} ${status}`).join(', ');
 }
 
+/** How a run of ticks ended, and where its retro wrote, in the words `caloron demo` and `caloron sprint` end with. */
+export function endingLines(
+  sprintId: string,
+  outcome: string,
+  ticks: number,
+  state: DagState,
+  retro: { report_path: string; learnings_path: string } | undefined,
+): string[] {
+  const lines = [
+    '',
+    `sprint "${sprintId}" ${outcome} after ${String(ticks)} tick(s): ${statusSummary(state)}`,
+  ];
+  if (retro !== undefined)
+    lines.push(`retro report: ${retro.report_path}`, `learnings:    ${retro.learnings_path}`);
+  return lines;
+}
+
 /**
  * The line under the table: the tick's number, its actions (keys without the sprint
  * prefix, which every key shares) and its errors; a busy tick says so.
