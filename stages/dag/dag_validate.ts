@@ -22,7 +22,7 @@ import type {
   DagValidateOutput,
   DagValidationError,
 } from '../../schemas/generated/types.js';
-import { domainSchema, stageSchemas } from '../../schemas/index.js';
+import { domainSchema, ID_PATTERN, stageSchemas } from '../../schemas/index.js';
 import { agentOverlaps, type StaffedTask } from './agent-overlap.js';
 import { findCycles } from './graph.js';
 
@@ -112,7 +112,7 @@ function readDrafts(tasks: unknown, errors: DagValidationError[]): Draft[] {
       errors.push({
         code: 'bad_id',
         ...(typeof id === 'string' ? { task_id: id } : {}),
-        message: `task id ${JSON.stringify(id) ?? 'undefined'} must match ^[a-z0-9][a-z0-9_-]{0,63}$ (lower-case letters, digits, '-' and '_')`,
+        message: `task id ${JSON.stringify(id) ?? 'undefined'} must match ${ID_PATTERN.source} (lower-case letters, digits, '-' and '_')`,
         path: key === undefined ? `${path}/id` : path,
       });
     } else if (key !== undefined && value.id !== undefined && value.id !== key) {
@@ -163,7 +163,7 @@ function checkAgents(
     errors.push({
       code: 'bad_agent_id',
       task_id: id,
-      message: `task "${id}" has agent_id ${JSON.stringify(agent)}, which must match ^[a-z0-9][a-z0-9_-]{0,63}$`,
+      message: `task "${id}" has agent_id ${JSON.stringify(agent)}, which must match ${ID_PATTERN.source}`,
       path: `${path}/agent_id`,
     });
   const given = fields.reviewer_id;
@@ -172,7 +172,7 @@ function checkAgents(
     errors.push({
       code: 'bad_agent_id',
       task_id: id,
-      message: `task "${id}" has reviewer_id ${JSON.stringify(given)}, which must match ^[a-z0-9][a-z0-9_-]{0,63}$`,
+      message: `task "${id}" has reviewer_id ${JSON.stringify(given)}, which must match ${ID_PATTERN.source}`,
       path: `${path}/reviewer_id`,
     });
   return { developer, reviewer };
