@@ -16,7 +16,9 @@
 // 2. the supervisor's escalations, after the events, so a task merged in this tick is not
 //    escalated for a stall the merge just ended;
 // 3. Pending → Ready, then Ready (with an issue) → InProgress, both in this call: a task
-//    unblocked by a merge, or resolved by a human, starts on the same tick.
+//    unblocked by a merge, or resolved by a human, starts on the same tick. This also runs
+//    before each new event of step 1, so an event is judged against the state it happened
+//    in (see evaluateDag).
 import type {
   DagEvaluateInput,
   DagEvaluateOutput,
@@ -45,6 +47,13 @@ export function evaluateDag(input: DagEvaluateInput): DagEvaluateOutput {
     if (processed.has(event.id)) continue;
     processed.add(event.id);
     newlyProcessed.push(event.id);
+    // What the DAG does by itself (a task whose dependencies are Done starts) happens
+    // before any later event. A tick killed after starting a task but before saving leaves
+    // it Ready (or Pending behind a merge) on disk while its developer opens a pull
+    // request; without this, that pr_opened met a task not yet started, was ignored and
+    // remembered, and the task waited in InProgress for good. One pass per new event:
+    // a quiet tick has none.
+    advance(evaluation);
     applyEvent(evaluation, event);
   }
   input.escalations.forEach((escalation, index) => applyEscalation(evaluation, escalation, index));

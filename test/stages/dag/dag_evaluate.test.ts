@@ -279,20 +279,22 @@ const STATUSES: TaskStatus[] = [
   'Cancelled',
 ];
 const cases: { name: string; event?: Event; escalation?: Escalation; applies: TaskStatus[] }[] = [
+  // A Ready task with an issue starts before an event is judged (it would have been started
+  // by the tick before the event happened), so what applies to InProgress applies to it.
   {
     name: 'pr_opened linked to its issue',
     event: events.prOpened(11, { linked_issue: 1 }),
-    applies: ['InProgress'],
+    applies: ['Ready', 'InProgress'],
   },
   {
     name: 'pr_opened on its branch',
     event: events.prOpened(11, { head_ref: 'caloron/s1/t' }),
-    applies: ['InProgress'],
+    applies: ['Ready', 'InProgress'],
   },
   { name: 'review approved', event: events.review(10, 'approved'), applies: ['InReview'] },
   { name: 'review changes_requested', event: events.review(10, 'changes_requested'), applies: ['InReview'] },
   { name: 'review commented', event: events.review(10, 'commented'), applies: [] },
-  { name: 'pr_merged', event: events.merged(10), applies: ['InReview', 'InProgress'] },
+  { name: 'pr_merged', event: events.merged(10), applies: ['Ready', 'InReview', 'InProgress'] },
   { name: 'pr_closed', event: events.closed(10), applies: ['InReview'] },
   {
     name: 'comment resolved on the escalation issue',
@@ -325,8 +327,18 @@ const matrix = cases.flatMap((c) =>
 
 describe('dag_evaluate: events that do not apply', () => {
   it.each(matrix)('$name changes nothing on a $status task', async ({ event, escalation, status }) => {
+    // Pending on a task that cannot finish here, so that it stays Pending.
+    const blocker = task('u', { status: 'InProgress', issue_number: 2, started_at: EARLIER });
     const dag = state([
-      task('t', { status, issue_number: 1, pr_number: 10, escalation_issue_number: 50, started_at: EARLIER }),
+      blocker,
+      task('t', {
+        status,
+        issue_number: 1,
+        pr_number: 10,
+        escalation_issue_number: 50,
+        started_at: EARLIER,
+        ...(status === 'Pending' ? { depends_on: ['u'] } : {}),
+      }),
     ]);
     const baseline = await evaluate(evalInput(dag));
     const out = await evaluate(
@@ -339,5 +351,32 @@ describe('dag_evaluate: events that do not apply', () => {
     expect(out.actions).toEqual(baseline.actions);
     expect(out.state.tasks).toEqual(baseline.state.tasks);
     expect(out.state.processed_events).toEqual(event === undefined ? [] : [event.id]);
+  });
+});
+
+// A tick killed after it started a task (spawn performed and journaled) but before it saved
+// leaves the task Ready (or still Pending behind a merge it processed) on disk, while the
+// developer goes on and opens its pull request. The next tick meets the merge, if any, and
+// that pull request together: each event must be judged against the state it happened in.
+describe('dag_evaluate: events after a start the state on disk does not show yet', () => {
+  it('starts a Ready task before judging its pull request', async () => {
+    const dag = state([task('b', { status: 'Ready', issue_number: 2 })]);
+    const out = await evaluate(evalInput(dag, [events.prOpened(11, { linked_issue: 2 })]));
+    expect(out.state.tasks.b).toMatchObject({ status: 'InReview', pr_number: 11, started_at: NOW });
+    expect(out.actions.map((action) => action.key)).toEqual(['s1:b:spawn_agent:0', 's1:b:request_review:1']);
+  });
+
+  it('starts a task unblocked by an earlier merge before judging its later pull request', async () => {
+    const dag = state([
+      task('a', { status: 'InReview', issue_number: 1, pr_number: 10, started_at: EARLIER }),
+      task('b', { status: 'Pending', depends_on: ['a'], issue_number: 2 }),
+    ]);
+    const merged = { ...events.merged(10), created_at: '2026-11-22T09:58:00Z' };
+    const opened = { ...events.prOpened(11, { linked_issue: 2 }), created_at: '2026-11-22T09:59:00Z' };
+    // Delivered out of order: they are judged in the order they happened.
+    const out = await evaluate(evalInput(dag, [opened, merged]));
+    expect(out.state.tasks.a?.status).toBe('Done');
+    expect(out.state.tasks.b).toMatchObject({ status: 'InReview', pr_number: 11 });
+    expect(out.state.processed_events).toEqual([merged.id, opened.id]);
   });
 });
