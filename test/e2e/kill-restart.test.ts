@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SprintEnvironment } from '../../caloron/demo/environment.js';
 import { readTrace } from '../../engine/run/index.js';
+import { readAgents } from '../../stages/sprint/kv-store.js';
 import { seededRandom } from '../seeded-random.js';
 import { tempProject } from '../temp-project.js';
 import { writeProxy, type WriteProxy } from './write-proxy.js';
@@ -111,7 +112,10 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
       // The next tick process loads while the current one runs, so it starts right after.
       spare = tickProcess(env, SPRINT, dir, input);
       for (;;) {
-        if (Date.now() > deadline) throw new Error(`the sprint did not complete in time (${replay()})`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `the sprint did not complete in time (${replay()}); where it stood: ${standing(env)}`,
+          );
         story.ticks++;
         const tick = spare;
         spare = tickProcess(env, SPRINT, dir, input);
@@ -190,6 +194,27 @@ describe('a sprint whose tick processes are SIGKILLed at random points', () => {
     SPRINT_LIMIT_MS + 30_000,
   );
 });
+
+/** What a sprint that did not finish was waiting on: its tasks' statuses and its agents' records. */
+function standing(env: SprintEnvironment): string {
+  const agents = readAgents(env.kvDir, SPRINT);
+  return JSON.stringify({
+    tasks: taskStatuses(env, SPRINT),
+    agents: Object.values(agents).map((agent) =>
+      agent === undefined
+        ? null
+        : {
+            agent: agent.agent_id,
+            task: agent.task_id,
+            role: agent.role,
+            status: agent.status,
+            started_at: agent.started_at,
+            last_beat_at: agent.last_beat_at,
+          },
+    ),
+    journal: journalKeys(env, SPRINT),
+  });
+}
 
 /** SIGKILLs `tick` `delayMs` after it starts, or after it takes the sprint's lock; its exit. */
 async function killAfter(
