@@ -54,9 +54,16 @@ function advanced(status: TaskStatus): TaskStatus[] {
   return [status];
 }
 
-/** Whether one call with at most one event or escalation may take a task from `from` to `to`. */
+/**
+ * Whether one call with at most one event or escalation may take a task from `from` to
+ * `to`: the automatic moves (Pending → Ready → InProgress), the event's one move, then the
+ * automatic moves again (an event is judged against the state after the automatic moves).
+ */
 function oneCallMove(from: TaskStatus, to: TaskStatus): boolean {
-  const afterEvent = STATUSES.filter((mid) => mid === from || EDGES.has(`${from}→${mid}`));
+  const beforeEvent = advanced(from);
+  const afterEvent = STATUSES.filter((mid) =>
+    beforeEvent.some((start) => mid === start || EDGES.has(`${start}→${mid}`)),
+  );
   return afterEvent.some((mid) => advanced(mid).includes(to));
 }
 
