@@ -10,6 +10,7 @@ import { NoetherError } from '../../engine/errors.js';
 import {
   DIAMOND_PLAN,
   endingLines,
+  jsonTickReporter,
   readPlan,
   renderTaskTable,
   renderTickLine,
@@ -82,22 +83,7 @@ function jsonReporter(print: (text: string) => void): DemoReporter {
   return {
     started: (places, sprintId) =>
       print(JSON.stringify({ event: 'started', sprint_id: sprintId, ...places })),
-    tick: ({ n, output, state }) =>
-      print(
-        JSON.stringify({
-          event: 'tick',
-          tick: n,
-          ...output,
-          tasks: Object.values(state.tasks).map((task) => ({
-            id: task?.id,
-            title: task?.title,
-            status: task?.status,
-            issue_number: task?.issue_number,
-            pr_number: task?.pr_number,
-          })),
-        }),
-      ),
-    note: (text) => print(JSON.stringify({ event: 'note', text })),
+    ...jsonTickReporter(print),
   };
 }
 

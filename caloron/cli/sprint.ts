@@ -5,7 +5,13 @@
 import { untilInterrupted } from '../../engine/cli/interrupt.js';
 import { NoetherError } from '../../engine/errors.js';
 import type { PlanTask } from '../../schemas/generated/types.js';
-import { endingLines, renderTaskTable, renderTickLine, statusSummary } from '../demo/index.js';
+import {
+  endingLines,
+  jsonTickReporter,
+  renderTaskTable,
+  renderTickLine,
+  statusSummary,
+} from '../demo/index.js';
 import {
   readSprintOptions,
   runSprint,
@@ -71,16 +77,7 @@ function jsonReporter(print: (text: string) => void): SprintReporter {
     planned: (tasks, from) => print(JSON.stringify({ event: 'planned', from, tasks })),
     kickedOff: (kickoff) => print(JSON.stringify({ event: 'kicked_off', ...kickoff })),
     ticking: (config, job) => print(JSON.stringify({ event: 'ticking', scheduler_config: config, job })),
-    tick: ({ n, output, state }) =>
-      print(
-        JSON.stringify({
-          event: 'tick',
-          tick: n,
-          ...output,
-          tasks: Object.values(state.tasks).map((task) => ({ id: task?.id, status: task?.status })),
-        }),
-      ),
-    note: (text) => print(JSON.stringify({ event: 'note', text })),
+    ...jsonTickReporter(print),
   };
 }
 

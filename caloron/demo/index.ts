@@ -18,6 +18,7 @@ export {
   type DemoResult,
 } from './run.js';
 export {
+  jsonTickReporter,
   tickUntilSettled,
   type SprintTick,
   type TickLoopOptions,

@@ -24,6 +24,28 @@ export interface TickReporter {
   note(text: string): void;
 }
 
+/** The `--json` form of a tick and of a note, one JSON object per line (caloron demo and caloron sprint). */
+export function jsonTickReporter(print: (line: string) => void): TickReporter {
+  return {
+    tick: ({ n, output, state }) =>
+      print(
+        JSON.stringify({
+          event: 'tick',
+          tick: n,
+          ...output,
+          tasks: Object.values(state.tasks).map((task) => ({
+            id: task?.id,
+            title: task?.title,
+            status: task?.status,
+            issue_number: task?.issue_number,
+            pr_number: task?.pr_number,
+          })),
+        }),
+      ),
+    note: (text) => print(JSON.stringify({ event: 'note', text })),
+  };
+}
+
 export type TickOutcome = 'complete' | 'stuck' | 'timeout' | 'interrupted';
 
 export interface TickLoopOptions {
