@@ -24,6 +24,8 @@ export class Evaluation {
   private readonly byIssue = new Map<number, string>();
   private readonly byPr = new Map<number, string>();
   private readonly byEscalationIssue = new Map<number, string>();
+  /** Ids of the tasks rewritten since takeTouched was last called. */
+  private touched = new Set<string>();
 
   constructor(
     state: DagState,
@@ -79,6 +81,7 @@ export class Evaluation {
   update(task: Task, patch: Partial<Omit<Task, 'id' | 'status'>>): Task {
     const next: Task = { ...task, ...patch };
     this.changed.set(task.id, next);
+    this.touched.add(task.id);
     reindex(this.byIssue, task.id, task.issue_number, next.issue_number);
     reindex(this.byPr, task.id, task.pr_number, next.pr_number);
     reindex(
@@ -95,6 +98,7 @@ export class Evaluation {
     const next = this.update(task, { ...patch, status_changed_at: this.now });
     const moved: Task = { ...next, status };
     this.changed.set(task.id, moved);
+    this.touched.add(task.id);
     return moved;
   }
 
@@ -106,6 +110,13 @@ export class Evaluation {
       ...body,
     });
     return this.update(current, { action_seq: current.action_seq + 1 });
+  }
+
+  /** The ids of the tasks rewritten since the last call (or since the start), and a fresh start. */
+  takeTouched(): ReadonlySet<string> {
+    const touched = this.touched;
+    this.touched = new Set();
+    return touched;
   }
 
   /** The resulting tasks, in the input's order: the input's map itself when none changed. */

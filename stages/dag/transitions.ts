@@ -43,6 +43,8 @@ export function evaluateDag(input: DagEvaluateInput): DagEvaluateOutput {
   const evaluation = new Evaluation(state, now, max_review_cycles);
   const processed = alreadyProcessed(state.processed_events, input.events);
   const newlyProcessed: string[] = [];
+  let first = true;
+  let graph: Graph | undefined;
   for (const event of chronological(input.events)) {
     if (processed.has(event.id)) continue;
     processed.add(event.id);
@@ -51,13 +53,23 @@ export function evaluateDag(input: DagEvaluateInput): DagEvaluateOutput {
     // before any later event. A tick killed after starting a task but before saving leaves
     // it Ready (or Pending behind a merge) on disk while its developer opens a pull
     // request; without this, that pr_opened met a task not yet started, was ignored and
-    // remembered, and the task waited in InProgress for good. One pass per new event:
-    // a quiet tick has none.
-    advance(evaluation);
+    // remembered, and the task waited in InProgress for good. After the first pass, only
+    // the tasks rewritten since, and their dependents, can have become startable (only a
+    // task turning Done unblocks another, and a start unblocks none): a whole pass per
+    // event took 1.3 s for 1,000 events on 10,000 tasks (bench/dag.ts).
+    if (first) advance(evaluation, evaluation.order);
+    else {
+      const touched = evaluation.takeTouched();
+      if (touched.size > 0) {
+        graph ??= graphOf(evaluation.order, (id) => evaluation.task(id));
+        advance(evaluation, candidates(touched, graph));
+      }
+    }
+    first = false;
     applyEvent(evaluation, event);
   }
   input.escalations.forEach((escalation, index) => applyEscalation(evaluation, escalation, index));
-  advance(evaluation);
+  advance(evaluation, evaluation.order);
   return {
     state: {
       sprint_id: state.sprint_id,
@@ -254,8 +266,34 @@ function applyEscalation(evaluation: Evaluation, escalation: Escalation, index: 
  * Ready with an issue → InProgress + spawn_agent. One pass suffices: Done only comes from
  * events, which were all applied before.
  */
-function advance(evaluation: Evaluation): void {
-  for (const id of evaluation.order) {
+/** Where each task stands in the state's order, and which tasks depend on each. */
+interface Graph {
+  position: Map<string, number>;
+  dependents: Map<string, string[]>;
+}
+
+function graphOf(order: readonly string[], task: (id: string) => Task | undefined): Graph {
+  const position = new Map(order.map((id, index) => [id, index] as const));
+  const dependents = new Map<string, string[]>();
+  for (const id of order)
+    for (const dep of task(id)?.depends_on ?? []) {
+      const list = dependents.get(dep);
+      if (list === undefined) dependents.set(dep, [id]);
+      else list.push(id);
+    }
+  return { position, dependents };
+}
+
+/** The touched tasks and their dependents, in the state's order (as a whole pass would meet them). */
+function candidates(touched: ReadonlySet<string>, graph: Graph): string[] {
+  const wanted = new Set(touched);
+  for (const id of touched) for (const dependent of graph.dependents.get(id) ?? []) wanted.add(dependent);
+  const at = (id: string) => graph.position.get(id) ?? -1;
+  return [...wanted].sort((a, b) => at(a) - at(b));
+}
+
+function advance(evaluation: Evaluation, ids: readonly string[]): void {
+  for (const id of ids) {
     let task = evaluation.task(id);
     if (task === undefined) continue;
     if (task.status === 'Pending' && task.depends_on.every((dep) => evaluation.task(dep)?.status === 'Done'))
